@@ -114,7 +114,8 @@ const source = z
       .default(debtCollection.parse({}))
       .describe('Debt-collection task settings (contract §6).'),
   })
-  .strict();
+  .strict()
+  .describe('One ERP source: its adapter, seller and contract defaults.');
 
 export const brokerSchema = z
   .object({

@@ -1,0 +1,107 @@
+/**
+ * Builds a running connector from a validated config: real adapters (store, agency client,
+ * RabbitMQ broker, mappings, ERP adapters), the runtime, and the HTTP server. Used by `start`
+ * and by `demo`; tests build `createConnector` with their own adapters instead.
+ */
+import { randomUUID } from 'node:crypto';
+import { serve } from '@hono/node-server';
+import { createAgencyClient } from '../adapters/agency/index.ts';
+import { createAtomiaAdapter } from '../adapters/erp/atomia/index.ts';
+import { createGenericAdapter } from '../adapters/erp/generic/index.ts';
+import { buildTopology, createBroker } from '../adapters/rabbitmq/index.ts';
+import { createStore } from '../adapters/store/index.ts';
+import type { ConnectorConfig } from '../config/index.ts';
+import { createBrokerPort } from './broker-port.ts';
+import { createHttpApp } from './http/app.ts';
+import type { Logger } from './logger.ts';
+import { createMappingPort } from './mapping/mapping-port.ts';
+import { createConnector, type Connector } from './runtime.ts';
+
+export interface ComposeOptions {
+  /** Directory of the mapping files. */
+  mappingsDir?: string;
+  /** Start the HTTP server (default true). */
+  http?: boolean;
+  instanceId?: string;
+}
+
+export interface RunningConnector {
+  connector: Connector;
+  /** Bound HTTP port, when the server runs. */
+  httpPort: number | null;
+  stop(): Promise<void>;
+}
+
+export async function composeConnector(
+  config: ConnectorConfig,
+  logger: Logger,
+  options: ComposeOptions = {},
+): Promise<RunningConnector> {
+  const { baseUrl, apiKey } = config.agency;
+  if (!baseUrl || !apiKey) throw new Error('agency.baseUrl and agency.apiKey are required');
+  const mapper = await createMappingPort(options.mappingsDir ?? 'mappings');
+  const store = await createStore(config.store.url, { logger: logger.child({ module: 'store' }) });
+  const agency = createAgencyClient({
+    baseUrl,
+    apiKey,
+    rateLimit: config.agency.rateLimit,
+    retry: config.agency.retry,
+    timeoutMs: config.agency.timeoutMs,
+    circuit: config.agency.circuit,
+    logger: logger.child({ module: 'agency' }),
+  });
+  const broker = createBroker({
+    url: config.broker.url,
+    heartbeatSeconds: config.broker.heartbeatSeconds,
+    publishTimeoutMs: config.broker.publishTimeoutMs,
+    maxUnconfirmed: config.broker.maxInFlightPublishes,
+    connectionName: 'agency-connector',
+    log: logger.child({ module: 'broker' }),
+    topology: buildTopology({
+      prefix: config.broker.queuePrefix,
+      erpExchange: config.broker.inboundExchange,
+      agencyExchange: config.broker.outboundExchange,
+      sources: Object.keys(config.sources),
+      retryDelaysMs: config.broker.retryDelaysMs,
+      deliveryLimit: config.broker.deliveryLimit,
+      inboundMaxLength: config.broker.maxQueueLength,
+    }),
+  });
+  broker.start();
+  const connector = createConnector({
+    config,
+    logger,
+    store,
+    agency,
+    broker: createBrokerPort(broker, config),
+    mapper,
+    adapters: { generic: createGenericAdapter(), atomia: createAtomiaAdapter() },
+    instanceId: options.instanceId ?? randomUUID(),
+  });
+  await connector.checkAgency().catch((err: unknown) => {
+    logger.warn({ err }, 'agency connection check failed at start-up');
+  });
+  await connector.start();
+
+  let server: ReturnType<typeof serve> | null = null;
+  let httpPort: number | null = null;
+  if (options.http !== false) {
+    const app = createHttpApp({ readiness: () => connector.readiness() });
+    httpPort = await new Promise<number>((resolve) => {
+      server = serve({ fetch: app.fetch, port: config.http.port, hostname: config.http.host }, (info) =>
+        resolve(info.port),
+      );
+    });
+    logger.info({ port: httpPort }, 'http server listening');
+  }
+
+  return {
+    connector,
+    httpPort,
+    async stop() {
+      const s = server as ReturnType<typeof serve> | null;
+      if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
+      await connector.stop();
+    },
+  };
+}

@@ -1,0 +1,132 @@
+/**
+ * The outbox relay: publishes outbox rows over the confirm channel and marks them SENT only after
+ * the broker's ack (RELIABILITY.md rule 3). Handlers publish their own rows at once
+ * (`publishRows`); a background sweep re-publishes whatever stayed PENDING (broker down, crash
+ * between commit and publish). A row may be published twice (crash after confirm, before
+ * markSent): it keeps its message id, so the ERP drops the copy.
+ */
+import type { OutboxRow, Store } from '../../adapters/store/index.ts';
+import type { Logger } from '../logger.ts';
+import type { Publisher } from './ports.ts';
+
+export interface OutboxRelayOptions {
+  store: Store;
+  publisher: Publisher;
+  logger: Logger;
+  /** Rows per sweep. */
+  batchSize?: number;
+  /** Time between sweeps when idle. */
+  sweepIntervalMs?: number;
+  /** The sweep leaves rows younger than this to the handler that wrote them. */
+  graceMs?: number;
+  now?: () => number;
+}
+
+export interface OutboxRelay {
+  /** Publishes these rows now; resolves true when every one was confirmed and marked SENT. */
+  publishRows(rows: OutboxRow[]): Promise<boolean>;
+  /** One sweep of pending rows; returns how many were sent. */
+  sweep(): Promise<number>;
+  start(): void;
+  stop(): Promise<void>;
+  /** Publishes failed since start (returned, nacked, timed out, broker down). */
+  readonly failures: number;
+}
+
+export function messageIdOf(row: OutboxRow): string {
+  const explicit = row.headers['x-message-id'];
+  return typeof explicit === 'string' ? explicit : row.id;
+}
+
+export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
+  const { store, publisher, logger } = options;
+  const batchSize = options.batchSize ?? 200;
+  const sweepIntervalMs = options.sweepIntervalMs ?? 2_000;
+  const graceMs = options.graceMs ?? 5_000;
+  const now = options.now ?? Date.now;
+  const inFlight = new Set<string>();
+  let failures = 0;
+  let timer: NodeJS.Timeout | null = null;
+  let sweeping: Promise<number> | null = null;
+  let stopped = false;
+
+  async function publishOne(row: OutboxRow): Promise<boolean> {
+    if (inFlight.has(row.id)) return false;
+    inFlight.add(row.id);
+    try {
+      const correlation = row.headers['x-correlation-id'];
+      await publisher.publish(row.exchange, row.routingKey, row.body, {
+        messageId: messageIdOf(row),
+        headers: row.headers,
+        ...(typeof correlation === 'string' ? { correlationId: correlation } : {}),
+      });
+      return true;
+    } catch (err) {
+      failures += 1;
+      logger.debug({ err, outboxId: row.id }, 'outbox publish failed; the sweep retries it');
+      await store.markOutboxFailed(row.id, err instanceof Error ? err.message : String(err)).catch(
+        () => undefined,
+      );
+      return false;
+    } finally {
+      inFlight.delete(row.id);
+    }
+  }
+
+  async function publishRows(rows: OutboxRow[]): Promise<boolean> {
+    if (rows.length === 0) return true;
+    const results = await Promise.all(rows.map((r) => publishOne(r)));
+    const sent = rows.filter((_r, i) => results[i]).map((r) => r.id);
+    if (sent.length > 0) await store.markOutboxSent(sent, new Date(now()).toISOString());
+    return sent.length === rows.length;
+  }
+
+  async function sweepOnce(): Promise<number> {
+    const cutoff = now() - graceMs;
+    const rows = (await store.pendingOutbox(batchSize)).filter(
+      (r) => r.attempts > 0 || Date.parse(r.createdAt) <= cutoff,
+    );
+    let sent = 0;
+    for (let i = 0; i < rows.length && !stopped; i += 32) {
+      const chunk = rows.slice(i, i + 32);
+      const ok = await publishRows(chunk);
+      if (!ok) break; // broker trouble: try again next sweep
+      sent += chunk.length;
+    }
+    return sent;
+  }
+
+  function sweep(): Promise<number> {
+    sweeping ??= sweepOnce().finally(() => {
+      sweeping = null;
+    });
+    return sweeping;
+  }
+
+  function schedule(): void {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      sweep()
+        .catch((err: unknown) => logger.warn({ err }, 'outbox sweep failed'))
+        .finally(schedule);
+    }, sweepIntervalMs);
+    timer.unref();
+  }
+
+  return {
+    publishRows,
+    sweep,
+    start() {
+      stopped = false;
+      schedule();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      if (sweeping) await sweeping.catch(() => undefined);
+    },
+    get failures() {
+      return failures;
+    },
+  };
+}

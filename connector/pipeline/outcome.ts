@@ -1,0 +1,119 @@
+/**
+ * The one place that turns an error into an outcome for an inbound message (STYLE.md: "one pure
+ * function turns an error into an outcome"). Tested as a table in test/unit/pipeline/outcome.test.ts.
+ *
+ *   InvalidMessageError, MappingError, agency 400/404/409/4xx ........ dead-letter (+ *.rejected)
+ *   agency not sent / refused (429, 503 + Retry-After) / circuit open . retry via a delay queue
+ *   agency ambiguous (timeout after send, reset, 500/502/504) ......... retry, item marked UNKNOWN
+ *   agency 401/403 (credentials) ...................................... retry (and alert)
+ *   transient failures past maxAttempts ............................... dead-letter (retries_exhausted)
+ *   store or broker down, anything unexpected ......................... requeue (delivery limit applies)
+ */
+import { InvalidMessageError, MappingError, TransportError } from '../errors.ts';
+
+export type Outcome =
+  | { kind: 'dead-letter'; reason: string; detail: string; errorClass: string }
+  | { kind: 'retry'; delayMs: number; unknown: boolean; reason: string; errorClass: string }
+  | { kind: 'requeue'; reason: string; errorClass: string };
+
+export interface OutcomeContext {
+  /** Delivery attempt that just failed, 1-based. */
+  attempt: number;
+  maxAttempts: number;
+  retryDelaysMs: readonly number[];
+}
+
+interface AgencyErrorLike {
+  name: string;
+  kind: string;
+  status: number | null;
+  retryAfterMs: number | null;
+  agencyMessage: string | null;
+  fieldErrors?: { field: string; message: string }[];
+  message: string;
+}
+
+export function isAgencyError(err: unknown): err is AgencyErrorLike {
+  return (
+    err instanceof Error &&
+    err.name === 'AgencyError' &&
+    typeof (err as unknown as { kind?: unknown }).kind === 'string'
+  );
+}
+
+export function retryDelayMs(attempt: number, delays: readonly number[]): number {
+  const index = Math.min(Math.max(attempt - 1, 0), delays.length - 1);
+  return delays[index] ?? 1000;
+}
+
+function describeAgency(err: AgencyErrorLike): string {
+  const status = err.status === null ? '' : `${err.status} `;
+  const fields = (err.fieldErrors ?? []).map((f) => `${f.field}: ${f.message}`).join('; ');
+  return `${status}${err.agencyMessage ?? err.message}${fields ? ` (${fields})` : ''}`;
+}
+
+export function decideOutcome(err: unknown, ctx: OutcomeContext): Outcome {
+  if (err instanceof InvalidMessageError) {
+    const fields = err.issues.map((i) => `${i.path || '(message)'}: ${i.message}`).join('; ');
+    return {
+      kind: 'dead-letter',
+      reason: 'invalid_message',
+      detail: fields ? `${err.message}: ${fields}` : err.message,
+      errorClass: err.name,
+    };
+  }
+  if (err instanceof MappingError) {
+    const fields = err.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+    return {
+      kind: 'dead-letter',
+      reason: 'mapping_failed',
+      detail: `${err.file}: ${err.message}${fields ? `: ${fields}` : ''}`,
+      errorClass: err.name,
+    };
+  }
+  if (isAgencyError(err)) {
+    const transient = (unknown: boolean): Outcome => {
+      if (ctx.attempt >= ctx.maxAttempts) {
+        return {
+          kind: 'dead-letter',
+          reason: 'retries_exhausted',
+          detail: `${ctx.attempt} attempts; last: ${err.kind} ${describeAgency(err)}`,
+          errorClass: err.name,
+        };
+      }
+      const base = retryDelayMs(ctx.attempt, ctx.retryDelaysMs);
+      return {
+        kind: 'retry',
+        delayMs: Math.max(base, err.retryAfterMs ?? 0),
+        unknown,
+        reason: err.kind,
+        errorClass: err.name,
+      };
+    };
+    switch (err.kind) {
+      case 'not_sent':
+      case 'refused':
+      case 'circuit_open':
+      case 'auth':
+      case 'aborted':
+        return transient(false);
+      case 'ambiguous':
+        return transient(true);
+      default:
+        return {
+          kind: 'dead-letter',
+          reason: 'agency_rejected',
+          detail: `${err.kind}: ${describeAgency(err)}`,
+          errorClass: err.name,
+        };
+    }
+  }
+  if (err instanceof TransportError) {
+    return { kind: 'requeue', reason: 'transport', errorClass: err.name };
+  }
+  return {
+    kind: 'requeue',
+    reason: 'unexpected',
+    errorClass: err instanceof Error ? err.name : typeof err,
+  };
+}
