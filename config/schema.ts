@@ -286,16 +286,18 @@ export const configSchema = z
         invoiceLeaseMs: z
           .number()
           .int()
-          .min(1000)
-          .default(60_000)
-          .describe('Lease on one invoice while its event is applied (serialises instances).'),
+          .min(500)
+          .default(15_000)
+          .describe(
+            'Lease on one invoice while its event is applied (serialises instances; renewed while held, so a crashed holder frees it after this long).',
+          ),
       })
       .strict()
       .default({
         parkMaxHours: 72,
         reconcileSettleMs: 5_000,
         maxReconcileAttempts: 3,
-        invoiceLeaseMs: 60_000,
+        invoiceLeaseMs: 15_000,
       })
       .describe('Inbound pipeline.'),
     pollers: z

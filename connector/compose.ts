@@ -14,6 +14,7 @@ import type { ConnectorConfig } from '../config/index.ts';
 import { createBrokerPort } from './broker-port.ts';
 import { createHttpApp } from './http/app.ts';
 import type { Logger } from './logger.ts';
+import { agencyRequestValidators } from './mapping/agency-validators.ts';
 import { createMappingPort } from './mapping/mapping-port.ts';
 import { createConnector, type Connector } from './runtime.ts';
 
@@ -39,7 +40,9 @@ export async function composeConnector(
 ): Promise<RunningConnector> {
   const { baseUrl, apiKey } = config.agency;
   if (!baseUrl || !apiKey) throw new Error('agency.baseUrl and agency.apiKey are required');
-  const mapper = await createMappingPort(options.mappingsDir ?? 'mappings');
+  const mapper = await createMappingPort(options.mappingsDir ?? 'mappings', {
+    validators: agencyRequestValidators,
+  });
   const store = await createStore(config.store.url, { logger: logger.child({ module: 'store' }) });
   const agency = createAgencyClient({
     baseUrl,

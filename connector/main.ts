@@ -33,8 +33,8 @@ export async function runStart(argv: string[], env: Env): Promise<number> {
   }
   const logger = createLogger({ level: config.log.level, pretty: config.log.pretty, isTty: process.stdout.isTTY });
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
-  const running = await composeConnector(config, logger);
-  await new Promise<void>((resolve) => {
+  // Listen for the stop signal before anything starts: a signal during start-up stops cleanly.
+  const stopRequested = new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
       logger.info({ signal }, 'stopping');
       process.off('SIGTERM', onSignal);
@@ -44,6 +44,8 @@ export async function runStart(argv: string[], env: Env): Promise<number> {
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
   });
+  const running = await composeConnector(config, logger);
+  await stopRequested;
   await running.stop();
   await flushLogger(logger);
   return 0;

@@ -54,6 +54,11 @@ export interface InvoiceRecord {
   caseStage: string | null;
   /** Last known balance total (2-decimal string) from the case poller. */
   balanceTotal: string | null;
+  /**
+   * The invoice as the ERP sent it (contract `invoice.created` data): a credit note needs the
+   * original buyer and lines. Holds personal data: never logged, shown masked.
+   */
+  document: unknown;
   /** True once the case is closed at the agency: never polled again. */
   closed: boolean;
   /** When the case poller last read this case. */

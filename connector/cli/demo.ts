@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSimulator } from '../../adapters/agency/simulator/index.ts';
-import { buildTopology, createBroker, type Delivery } from '../../adapters/rabbitmq/index.ts';
+import { createBroker, type Delivery } from '../../adapters/rabbitmq/index.ts';
 import { loadConfig, type Env } from '../../config/index.ts';
 import { composeConnector } from '../compose.ts';
 import { createLogger, flushLogger } from '../logger.ts';

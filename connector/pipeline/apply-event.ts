@@ -5,8 +5,15 @@
  * agency answers 409 for a number it has), an action is looked up in the case's events by the
  * `[erp:<event id>]` marker of its comment and sent again only when it is not there.
  */
-import Decimal from 'decimal.js';
-import type { AgencyAnswer, InboxEntry, InvoiceRecord, OutboxRow, Store } from '../../adapters/store/index.ts';
+import { Decimal } from 'decimal.js';
+import type {
+  AgencyAnswer,
+  InboxEntry,
+  InvoiceRecord,
+  OutboxRow,
+  Store,
+  StoreChanges,
+} from '../../adapters/store/index.ts';
 import type { SourceConfig } from '../../config/index.ts';
 import type { InboundEvent } from '../contract/index.ts';
 import { isAgencyError } from './outcome.ts';
@@ -28,7 +35,14 @@ export interface StepContext {
 }
 
 export type StepResult =
-  | { kind: 'done'; outcome: string; invoice: InvoiceRecord | null; results: OutboxRow[] }
+  | {
+      kind: 'done';
+      outcome: string;
+      invoice: InvoiceRecord | null;
+      results: OutboxRow[];
+      /** Further rows to commit with the result (e.g. a debt-collection task). */
+      extra?: Pick<StoreChanges, 'tasks' | 'audit'>;
+    }
   | { kind: 'park'; reason: string; invoice: InvoiceRecord | null };
 
 /** Raised when an earlier attempt's outcome cannot be settled yet (reconcile later). */
@@ -72,6 +86,7 @@ export function newInvoiceRecord(ctx: StepContext, data: Record<string, unknown>
     caseStatus: null,
     caseStage: null,
     balanceTotal: null,
+    document: data,
     closed: false,
     lastCheckedAt: null,
     lastActivityAt: now,
@@ -110,6 +125,7 @@ export function createApplier(deps: ApplyDeps) {
       },
       source: { name: ctx.source, ...ctx.sourceConfig },
       invoice,
+      original: invoice?.document ?? null,
     });
     ctx.mapped = mapped;
     return mapped;

@@ -13,6 +13,7 @@ import {
   type ErpAdapter,
   type InboundEvent,
 } from '../contract/index.ts';
+import { applyDebtCollectionRequest } from '../debt-collection/request-task.ts';
 import { InvalidMessageError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { createApplier, type ApplyDeps, type StepContext, type StepResult } from './apply-event.ts';
@@ -299,6 +300,7 @@ export function createInboundHandler(deps: InboundHandlerDeps) {
         outbox: [...result.results, ...release],
         ...(result.invoice ? { invoices: [result.invoice] } : {}),
         ...(mine ? { parkedRemove: [mine.id] } : {}),
+        ...(result.extra ?? {}),
       },
       d,
     );
@@ -348,7 +350,9 @@ export function createInboundHandler(deps: InboundHandlerDeps) {
       return finish(ctx, d, line, { kind: 'park', reason: `behind ${head.type} ${head.messageId}`, invoice: null });
     }
     try {
-      const local = deps.applyLocal ? await deps.applyLocal(ctx) : null;
+      const local =
+        (await applyDebtCollectionRequest(store, ctx)) ??
+        (deps.applyLocal ? await deps.applyLocal(ctx) : null);
       const result =
         local ??
         (event.type === 'invoice.created' ? await applier.applyCreate(ctx) : await applier.applyAction(ctx));

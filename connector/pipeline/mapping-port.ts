@@ -6,6 +6,8 @@ export interface MappingInput {
   event: { id: string; type: string; time: string | null; subject: string | null; data: unknown };
   source: Record<string, unknown> & { name: string };
   invoice: InvoiceRecord | null;
+  /** The `invoice.created` data of the invoice (a credit note needs its buyer and lines). */
+  original?: unknown;
 }
 
 export type MappedRequest =

@@ -2,8 +2,9 @@
  * Finnish personal identity code (henkilötunnus, HETU), `DDMMYYCZZZQ`:
  * - `C` the century sign: `+` 1800s; `-`, `Y`, `X`, `W`, `V`, `U` 1900s; `A`–`F` 2000s (the
  *   letters other than `-` and `A` were added in 2023);
- * - `DDMMYY` a date that exists; `ZZZ` the individual number 002–899 (900–999 are temporary
- *   codes, not accepted here);
+ * - `DDMMYY` a date that exists; `ZZZ` the individual number 002–899. 900–999 are temporary
+ *   codes (and the numbers DVV's own published examples use, e.g. `010594Y9021`); they are
+ *   refused unless `allowTemporary` is set, since a debtor must be identified by a real code;
  * - `Q` the check character: `0123456789ABCDEFHJKLMNPRSTUVWXY`[DDMMYYZZZ mod 31].
  * Upper case only, no surrounding spaces.
  */
@@ -35,7 +36,15 @@ export function personalIdCheckChar(ddmmyy: string, individual: string): string 
 }
 
 /** The birth date (`YYYY-MM-DD`) of a valid code, or null when the code is not valid. */
-export function personalIdBirthDate(value: unknown): string | null {
+export interface PersonalIdOptions {
+  /** Accept temporary individual numbers 900–999. Default false. */
+  allowTemporary?: boolean;
+}
+
+export function personalIdBirthDate(
+  value: unknown,
+  options: PersonalIdOptions = {},
+): string | null {
   if (typeof value !== 'string') return null;
   const m = FORMAT.exec(value);
   if (!m) return null;
@@ -45,11 +54,11 @@ export function personalIdBirthDate(value: unknown): string | null {
   const date = `${century + Number(yy)}-${mm}-${dd}`;
   if (!isExistingDate(date)) return null;
   const individual = Number(zzz);
-  if (individual < 2 || individual > 899) return null;
+  if (individual < 2 || individual > (options.allowTemporary ? 999 : 899)) return null;
   if (personalIdCheckChar(dd + mm + yy, zzz) !== check) return null;
   return date;
 }
 
-export function isValidPersonalId(value: unknown): boolean {
-  return personalIdBirthDate(value) !== null;
+export function isValidPersonalId(value: unknown, options: PersonalIdOptions = {}): boolean {
+  return personalIdBirthDate(value, options) !== null;
 }

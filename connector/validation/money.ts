@@ -5,7 +5,13 @@
  * agency client writes them as JSON numbers.
  */
 import { InvalidMessageError } from '../errors.ts';
-import { formatDecimal, normalize, readDecimal, rescaleUp, type ExactDecimal } from './exact-decimal.ts';
+import {
+  formatDecimal,
+  normalize,
+  readDecimal,
+  rescaleUp,
+  type ExactDecimal,
+} from './exact-decimal.ts';
 
 export const MAX_MONEY_CENTS = 99_999_999_999_999n;
 
@@ -18,14 +24,18 @@ export function readMoney(value: unknown): MoneyResult {
   const d = normalize(read.value);
   if (d.scale > 2) return { ok: false, message: 'has more than 2 decimals' };
   const cents = rescaleUp(d, 2).units;
-  if (cents > MAX_MONEY_CENTS || cents < -MAX_MONEY_CENTS) return { ok: false, message: 'is out of range' };
+  if (cents > MAX_MONEY_CENTS || cents < -MAX_MONEY_CENTS)
+    return { ok: false, message: 'is out of range' };
   return { ok: true, cents };
 }
 
 /** Cents from money; throws InvalidMessageError (path '') when it is not money. */
 export function parseMoney(value: unknown): bigint {
   const result = readMoney(value);
-  if (!result.ok) throw new InvalidMessageError(`amount ${result.message}`, [{ path: '', message: result.message }]);
+  if (!result.ok)
+    throw new InvalidMessageError(`amount ${result.message}`, [
+      { path: '', message: result.message },
+    ]);
   return result.cents;
 }
 

@@ -65,5 +65,7 @@ export function rfReferenceFor(body: string): string | null {
 /** A national or an RF reference. */
 export function isValidPaymentReference(value: unknown): boolean {
   if (typeof value !== 'string') return false;
-  return compact(value).startsWith('RF') ? isValidRfReference(value) : isValidNationalReference(value);
+  return compact(value).startsWith('RF')
+    ? isValidRfReference(value)
+    : isValidNationalReference(value);
 }

@@ -46,7 +46,7 @@ export async function openRawAmqp(): Promise<RawAmqp> {
     connection,
     channel,
     async collect(exchange, pattern) {
-      await channel.assertExchange(exchange, 'topic', { durable: true });
+      await channel.checkExchange(exchange);
       const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
       created.push(queue);
       await channel.bindQueue(queue, exchange, pattern);
@@ -60,7 +60,7 @@ export async function openRawAmqp(): Promise<RawAmqp> {
       return { messages, queue };
     },
     async publish(exchange, routingKey, body, messageId) {
-      await channel.assertExchange(exchange, 'topic', { durable: true });
+      await channel.checkExchange(exchange);
       await new Promise<void>((resolve, reject) => {
         channel.publish(
           exchange,

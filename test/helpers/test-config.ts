@@ -38,7 +38,7 @@ export function testConfigRaw(ns: Namespace, agencyBaseUrl: string, storeFile?: 
     store: { url: `sqlite:${file}` },
     http: { port: 0 },
     log: { level: 'silent' },
-    pipeline: { reconcileSettleMs: 200, parkMaxHours: 1 },
+    pipeline: { reconcileSettleMs: 200, parkMaxHours: 1, invoiceLeaseMs: 1500 },
     sources: { acme: { seller: TEST_SELLER } },
   };
 }

@@ -38,7 +38,7 @@ describe('ack after confirm (connector process killed mid-call)', () => {
     const results = await raw.collect(ns.agencyExchange, 'acme.#');
     const event = envelope('acme', 'invoice.created', invoiceData('200001'));
     await raw.publish(ns.erpExchange, event.routingKey, event.body, event.id);
-    await waitUntil(() => sim.state().requests.some((r: { path: string }) => r.path.endsWith('/invoice')), 10_000, 'request at the agency');
+    await waitUntil(() => sim.state().ledger.some((e) => e.endpoint === 'POST /invoice'), 10_000, 'request at the agency');
     await proc.kill('SIGKILL');
     expect(results.messages).toHaveLength(0);
     sim.setFaults({ latencyMs: 0 });
@@ -47,8 +47,7 @@ describe('ack after confirm (connector process killed mid-call)', () => {
     const accepted = parseEvent(results.messages[0]!.content);
     expect(accepted.type).toBe('invoice.accepted');
     expect(accepted.causationid).toBe(event.id);
-    const stored = sim.state().invoices.filter((i: { invoiceNumber: string }) => String(i.invoiceNumber) === '200001');
-    expect(stored).toHaveLength(1);
+    expect(sim.state().invoiceCreates['200001']?.committed).toBe(1);
     await waitUntil(async () => (await raw.messageCount(`${ns.prefix}.acme.inbound`)) === 0, 5000, 'nothing left');
   });
 

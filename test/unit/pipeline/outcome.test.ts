@@ -4,13 +4,15 @@ import { decideOutcome, retryDelayMs } from '../../../connector/pipeline/outcome
 
 class FakeAgencyError extends Error {
   override readonly name = 'AgencyError';
-  constructor(
-    readonly kind: string,
-    readonly status: number | null,
-    readonly retryAfterMs: number | null = null,
-    readonly agencyMessage: string | null = null,
-  ) {
+  readonly kind: string;
+  readonly status: number | null;
+  readonly retryAfterMs: number | null;
+  readonly agencyMessage: string | null = null;
+  constructor(kind: string, status: number | null, retryAfterMs: number | null = null) {
     super(`agency ${kind}`);
+    this.kind = kind;
+    this.status = status;
+    this.retryAfterMs = retryAfterMs;
   }
 }
 
