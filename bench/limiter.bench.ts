@@ -48,7 +48,9 @@ async function run(rate: number): Promise<BenchResult> {
   });
   const calls = rate * SECONDS;
   const start = performance.now();
-  const results = await Promise.allSettled(Array.from({ length: calls }, () => client.validateToken({ priority: 'poll' })));
+  const results = await Promise.allSettled(
+    Array.from({ length: calls }, () => client.validateToken({ priority: 'poll' })),
+  );
   const seconds = (performance.now() - start) / 1000;
   await client.close();
   const counts = sim.state().requestCounts;

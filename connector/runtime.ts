@@ -7,6 +7,7 @@
  * stop sweepers and relay → close broker → close store. A message whose handler did not finish
  * is not acked: the broker redelivers it and the inbox absorbs the duplicate.
  */
+import { randomUUID } from 'node:crypto';
 import type { Store } from '../adapters/store/index.ts';
 import type { ConnectorConfig } from '../config/index.ts';
 import type { ErpAdapter } from './contract/index.ts';
@@ -54,7 +55,7 @@ export interface ConnectorDeps {
   instanceId: string;
   now?: () => Date;
   /** Extra hooks for the pipeline (Atomia queries, debt-collection task). */
-  extend?: Pick<InboundHandlerDeps, 'answerQuery' | 'applyLocal' | 'onOutcome'>;
+  extend?: Pick<InboundHandlerDeps, 'applyLocal' | 'onOutcome'>;
 }
 
 export function queueNames(config: ConnectorConfig) {
@@ -67,10 +68,11 @@ export function queueNames(config: ConnectorConfig) {
 
 export function createConnector(deps: ConnectorDeps) {
   const { config, store, broker, agency } = deps;
-  const logger = deps.logger.child({ module: 'connector' });
+  const root = deps.logger;
+  const logger = root.child({ module: 'connector' });
   const now = deps.now ?? (() => new Date());
   const names = queueNames(config);
-  const relay = createOutboxRelay({ store, publisher: broker, logger: logger.child({ module: 'outbox' }) });
+  const relay = createOutboxRelay({ store, publisher: broker, logger: root.child({ module: 'outbox' }) });
   const retries = createRetryPublisher({
     transport: broker,
     delaysMs: config.broker.retryDelaysMs,
@@ -85,16 +87,21 @@ export function createConnector(deps: ConnectorDeps) {
     adapters: deps.adapters,
     relay,
     retries,
-    logger: logger.child({ module: 'pipeline' }),
+    logger: root.child({ module: 'pipeline' }),
     instanceId: deps.instanceId,
     inboundQueue: names.inbound,
     dlxExchange: names.dlx,
     now,
+    reply: (to, correlationId, body) =>
+      broker.sendToQueue(to, JSON.stringify(body), {
+        messageId: randomUUID(),
+        correlationId,
+      }),
   });
   const sweeper = createParkedSweeper({
     store,
     relay,
-    logger: logger.child({ module: 'parked' }),
+    logger: root.child({ module: 'parked' }),
     parkMaxMs: config.pipeline.parkMaxHours * 3_600_000,
     inboundQueue: names.inbound,
     outboundExchange: config.broker.outboundExchange,

@@ -36,7 +36,14 @@ export interface CallRunnerDeps {
 const FIELD_ERRORS_MAX = 50;
 
 export function createCallRunner(deps: CallRunnerDeps) {
-  function report(spec: CallSpec<unknown>, o: CallOptions, status: number | null, startMs: number, outcome: string, summary: string) {
+  function report(
+    spec: CallSpec<unknown>,
+    o: CallOptions,
+    status: number | null,
+    startMs: number,
+    outcome: string,
+    summary: string,
+  ) {
     const durationMs = Math.max(0, deps.now() - startMs);
     const event = { endpoint: spec.endpoint, method: spec.method, status, durationMs, outcome };
     deps.logger.debug(event, 'agency call');
@@ -51,16 +58,25 @@ export function createCallRunner(deps: CallRunnerDeps) {
     try {
       fn();
     } catch (err) {
-      deps.logger.warn({ err: new AgencyTransportCause(err, deps.secrets()) }, 'agency client hook threw');
+      deps.logger.warn(
+        { err: new AgencyTransportCause(err, deps.secrets()) },
+        'agency client hook threw',
+      );
     }
   }
 
-  function fail(spec: CallSpec<unknown>, init: Omit<ConstructorParameters<typeof AgencyError>[0], 'method' | 'path'>) {
+  function fail(
+    spec: CallSpec<unknown>,
+    init: Omit<ConstructorParameters<typeof AgencyError>[0], 'method' | 'path'>,
+  ) {
     return new AgencyError({ ...init, method: spec.method, path: spec.path });
   }
 
   /** Classifies a received answer; returns the value or throws AgencyError. Pure apart from pause/circuit. */
-  function settle<T>(spec: CallSpec<T>, answer: HttpAnswer): { value: T; circuit: CircuitResult; outcome: string } {
+  function settle<T>(
+    spec: CallSpec<T>,
+    answer: HttpAnswer,
+  ): { value: T; circuit: CircuitResult; outcome: string } {
     const { status } = answer;
     const retryAfterMs = parseRetryAfterMs(answer.retryAfter, deps.now());
     const kind = classifyStatus(status, retryAfterMs !== null);
@@ -74,11 +90,16 @@ export function createCallRunner(deps: CallRunnerDeps) {
         if (!(err instanceof ResponseShapeError)) throw err;
         // A 2xx to a write means it was done; an unreadable answer cannot say what, so reconcile.
         const shapeKind = spec.method === 'POST' ? 'ambiguous' : 'permanent';
-        throw fail(spec, { kind: shapeKind, status, detail: scrubText(err.message, deps.secrets()) });
+        throw fail(spec, {
+          kind: shapeKind,
+          status,
+          detail: scrubText(err.message, deps.secrets()),
+        });
       }
     }
     const recovered = spec.recover?.(kind);
-    if (recovered !== undefined) return { value: recovered, circuit: 'success', outcome: 'already_exists' };
+    if (recovered !== undefined)
+      return { value: recovered, circuit: 'success', outcome: 'already_exists' };
     const body = readErrorBody(answer.json);
     const secrets = deps.secrets();
     throw fail(spec, {
@@ -97,7 +118,10 @@ export function createCallRunner(deps: CallRunnerDeps) {
   function afterRefusal(error: AgencyError): void {
     const waitMs = error.retryAfterMs ?? deps.retry.minDelayMs;
     if (error.retryAfterMs !== null && error.retryAfterMs > deps.retry.maxRetryAfterMs) {
-      deps.circuit.openUntil(deps.now() + error.retryAfterMs, `Retry-After ${error.retryAfterMs} ms over the cap`);
+      deps.circuit.openUntil(
+        deps.now() + error.retryAfterMs,
+        `Retry-After ${error.retryAfterMs} ms over the cap`,
+      );
       return;
     }
     deps.limiter.pauseFor(waitMs);
@@ -119,14 +143,28 @@ export function createCallRunner(deps: CallRunnerDeps) {
         detail: err.message,
         cause: err.cause === undefined ? undefined : new AgencyTransportCause(err.cause, secrets),
       });
-      deps.circuit.record(err.kind === 'aborted' ? 'neutral' : isCircuitFailure(err.kind, null) ? 'failure' : 'neutral', ticket);
+      deps.circuit.record(
+        err.kind === 'aborted'
+          ? 'neutral'
+          : isCircuitFailure(err.kind, null)
+            ? 'failure'
+            : 'neutral',
+        ticket,
+      );
       report(spec, o, null, startMs, err.kind, `${err.kind}: ${err.message}`);
       throw error;
     }
     try {
       const settled = settle(spec, answer);
       deps.circuit.record(settled.circuit, ticket);
-      report(spec, o, answer.status, startMs, settled.outcome, settled.outcome === 'ok' ? 'ok' : 'already exists');
+      report(
+        spec,
+        o,
+        answer.status,
+        startMs,
+        settled.outcome,
+        settled.outcome === 'ok' ? 'ok' : 'already exists',
+      );
       return settled.value;
     } catch (err) {
       if (!(err instanceof AgencyError)) {

@@ -47,7 +47,10 @@ function isConnectPhase(err: unknown): boolean {
  * Kind for an error thrown by fetch() (or by reading its body) that was not caused by our own
  * abort signals: `not_sent` only for a clear connect-phase code on the error or its cause.
  */
-export function classifyFetchError(err: unknown): { kind: 'not_sent' | 'ambiguous'; code: string | null } {
+export function classifyFetchError(err: unknown): {
+  kind: 'not_sent' | 'ambiguous';
+  code: string | null;
+} {
   const cause = (err as ErrorLike | null)?.cause;
   for (const candidate of [err, cause]) {
     if (candidate && isConnectPhase(candidate)) {

@@ -29,11 +29,13 @@ import {
 } from './options.ts';
 import { withRetries } from './retry.ts';
 
-const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> => delay(ms, undefined, { signal });
+const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  delay(ms, undefined, { signal });
 
 export function createAgencyClient(options: AgencyClientOptions): AgencyClient {
   if (!options.apiKey) throw new RangeError('agency apiKey is empty');
-  if (!/^https?:\/\//.test(options.baseUrl)) throw new RangeError('agency baseUrl must be an http(s) URL');
+  if (!/^https?:\/\//.test(options.baseUrl))
+    throw new RangeError('agency baseUrl must be an http(s) URL');
   const logger = options.logger ?? SILENT_LOGGER;
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? defaultSleep;
@@ -63,7 +65,10 @@ export function createAgencyClient(options: AgencyClientOptions): AgencyClient {
       try {
         listener(event);
       } catch (err) {
-        logger.warn({ err: new AgencyTransportCause(err, secretList()) }, 'backpressure listener threw');
+        logger.warn(
+          { err: new AgencyTransportCause(err, secretList()) },
+          'backpressure listener threw',
+        );
       }
     }
   }
@@ -73,7 +78,8 @@ export function createAgencyClient(options: AgencyClientOptions): AgencyClient {
     now,
     sleep,
     closeSignal,
-    onPauseChange: (until) => updateBackpressure(until === null ? 'rate limit pause over' : 'rate limited (429)'),
+    onPauseChange: (until) =>
+      updateBackpressure(until === null ? 'rate limit pause over' : 'rate limited (429)'),
   });
   const circuitOptions = options.circuit ?? DEFAULT_CIRCUIT;
   const circuit = createCircuitBreaker({
@@ -105,7 +111,11 @@ export function createAgencyClient(options: AgencyClientOptions): AgencyClient {
     return new AgencyError({ kind: 'aborted', method: spec.method, path: spec.path, detail });
   }
 
-  async function call<T>(spec: CallSpec<T>, o: CallOptions = {}, retries = options.retry.retries): Promise<T> {
+  async function call<T>(
+    spec: CallSpec<T>,
+    o: CallOptions = {},
+    retries = options.retry.retries,
+  ): Promise<T> {
     const signal = o.signal ? AbortSignal.any([o.signal, closeSignal]) : closeSignal;
     const cancelled = (): string | null =>
       closeSignal.aborted ? 'client closed' : o.signal?.aborted ? 'cancelled by caller' : null;
@@ -120,7 +130,13 @@ export function createAgencyClient(options: AgencyClientOptions): AgencyClient {
         abortedError: () => abortedError(spec, cancelled() ?? 'cancelled'),
         onRetry: ({ error, retryNumber, delayMs }) =>
           logger.debug(
-            { endpoint: spec.endpoint, kind: error.kind, status: error.status, retryNumber, delayMs: Math.round(delayMs) },
+            {
+              endpoint: spec.endpoint,
+              kind: error.kind,
+              status: error.status,
+              retryNumber,
+              delayMs: Math.round(delayMs),
+            },
             'agency call retry',
           ),
       });
@@ -154,12 +170,18 @@ export function createAgencyClient(options: AgencyClientOptions): AgencyClient {
     async checkConnection() {
       try {
         const answer = await call(validateSpec('action'), {}, 0);
-        return answer.isValid ? { ok: true } : { ok: false, reason: 'the agency says the API key is not valid' };
+        return answer.isValid
+          ? { ok: true }
+          : { ok: false, reason: 'the agency says the API key is not valid' };
       } catch (err) {
         if (!(err instanceof AgencyError)) return { ok: false, reason: 'unexpected error' };
         // The agency answered; the validate endpoint itself is still "Developing" in its docs.
-        if (err.kind === 'not_found' || err.kind === 'permanent' || err.kind === 'conflict') return { ok: true };
-        return { ok: false, reason: err.status === null ? err.kind : `${err.kind} (HTTP ${err.status})` };
+        if (err.kind === 'not_found' || err.kind === 'permanent' || err.kind === 'conflict')
+          return { ok: true };
+        return {
+          ok: false,
+          reason: err.status === null ? err.kind : `${err.kind} (HTTP ${err.status})`,
+        };
       }
     },
     limiterState() {
@@ -174,7 +196,9 @@ export function createAgencyClient(options: AgencyClientOptions): AgencyClient {
     },
     async close() {
       if (closeSignal.aborted) return;
-      closeController.abort(new AgencyError({ kind: 'aborted', method: '-', path: '-', detail: 'client closed' }));
+      closeController.abort(
+        new AgencyError({ kind: 'aborted', method: '-', path: '-', detail: 'client closed' }),
+      );
       listeners.clear();
       await limiter.stop().catch(() => {});
     },

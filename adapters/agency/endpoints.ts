@@ -30,7 +30,10 @@ import type {
 /** Action codes that move money or end a case: they jump the queue. */
 const MONEY_ACTIONS: ReadonlySet<string> = new Set(['DIRECTPAYMENT', 'WITHDRAW']);
 
-function withQuery(path: string, query: Record<string, string | number | boolean | undefined | null>): string {
+function withQuery(
+  path: string,
+  query: Record<string, string | number | boolean | undefined | null>,
+): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
@@ -54,11 +57,16 @@ export function createInvoiceSpec(
     priority: priority ?? 'create',
     read: (json) => ({ ...readCreateInvoice(json, number), alreadyExisted: false }),
     recover: (kind) =>
-      kind === 'conflict' ? { invoiceNumber: number, status: 'ALREADY_EXISTS', alreadyExisted: true } : undefined,
+      kind === 'conflict'
+        ? { invoiceNumber: number, status: 'ALREADY_EXISTS', alreadyExisted: true }
+        : undefined,
   };
 }
 
-export function createActionsSpec(body: CreateActionsRequest, priority?: CallPriority): CallSpec<CreateActionsResponse> {
+export function createActionsSpec(
+  body: CreateActionsRequest,
+  priority?: CallPriority,
+): CallSpec<CreateActionsResponse> {
   const money = body.actions.some((a) => MONEY_ACTIONS.has(a.code));
   return {
     method: 'POST',
@@ -86,7 +94,10 @@ export function getCaseSpec(
   };
 }
 
-export function getDistributionSpec(q: DistributionQuery, priority?: CallPriority): CallSpec<DistributionResponse> {
+export function getDistributionSpec(
+  q: DistributionQuery,
+  priority?: CallPriority,
+): CallSpec<DistributionResponse> {
   return {
     method: 'GET',
     endpoint: '/invoice/distribution',
@@ -113,7 +124,10 @@ export function getPaymentsSpec(q: DateWindow, priority?: CallPriority): CallSpe
   };
 }
 
-export function getSettlementsSpec(q: SettlementsQuery, priority?: CallPriority): CallSpec<Settlement[]> {
+export function getSettlementsSpec(
+  q: SettlementsQuery,
+  priority?: CallPriority,
+): CallSpec<Settlement[]> {
   return {
     method: 'GET',
     endpoint: '/settlements',
@@ -129,7 +143,9 @@ export function getSettlementsSpec(q: SettlementsQuery, priority?: CallPriority)
   };
 }
 
-export function validateSpec(priority?: CallPriority): CallSpec<{ isValid: boolean; message: string }> {
+export function validateSpec(
+  priority?: CallPriority,
+): CallSpec<{ isValid: boolean; message: string }> {
   return {
     method: 'GET',
     endpoint: '/validate',

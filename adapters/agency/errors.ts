@@ -34,7 +34,12 @@ export interface AgencyErrorInit {
   cause?: unknown;
 }
 
-const RETRYABLE_KINDS: ReadonlySet<AgencyErrorKind> = new Set(['not_sent', 'refused', 'ambiguous', 'circuit_open']);
+const RETRYABLE_KINDS: ReadonlySet<AgencyErrorKind> = new Set([
+  'not_sent',
+  'refused',
+  'ambiguous',
+  'circuit_open',
+]);
 
 export const MAX_AGENCY_MESSAGE_CHARS = 500;
 export const MAX_FIELD_ERRORS = 50;
@@ -74,7 +79,11 @@ export function isAgencyError(err: unknown): err is AgencyError {
 }
 
 /** Caps a text from outside and removes every occurrence of the secrets (the API key). */
-export function scrubText(text: string, secrets: readonly string[], maxChars = MAX_AGENCY_MESSAGE_CHARS): string {
+export function scrubText(
+  text: string,
+  secrets: readonly string[],
+  maxChars = MAX_AGENCY_MESSAGE_CHARS,
+): string {
   let out = text;
   for (const secret of secrets) {
     if (secret.length > 0) out = out.split(secret).join('[redacted]');
@@ -95,7 +104,8 @@ export class AgencyTransportCause extends Error {
     const e = err as { name?: unknown; message?: unknown; code?: unknown; cause?: unknown } | null;
     const inner = e?.cause as { message?: unknown; code?: unknown } | null | undefined;
     let message = typeof e?.message === 'string' ? e.message : String(err);
-    if (typeof inner?.message === 'string' && inner.message) message = `${message}: ${inner.message}`;
+    if (typeof inner?.message === 'string' && inner.message)
+      message = `${message}: ${inner.message}`;
     super(scrubText(message, secrets, 300));
     this.name = typeof e?.name === 'string' ? e.name : 'Error';
     const code = typeof e?.code === 'string' ? e.code : inner?.code;

@@ -36,7 +36,12 @@ export class HttpFailure extends Error {
   override readonly name = 'HttpFailure';
   readonly kind: 'not_sent' | 'ambiguous' | 'aborted';
   readonly code: string | null;
-  constructor(kind: 'not_sent' | 'ambiguous' | 'aborted', detail: string, code: string | null, cause?: unknown) {
+  constructor(
+    kind: 'not_sent' | 'ambiguous' | 'aborted',
+    detail: string,
+    code: string | null,
+    cause?: unknown,
+  ) {
     super(detail, cause === undefined ? undefined : { cause });
     this.kind = kind;
     this.code = code;
@@ -49,7 +54,11 @@ export function joinUrl(baseUrl: string, path: string): string {
   return `${baseUrl.replace(/\/+$/, '')}${path}`;
 }
 
-export async function sendHttp(deps: HttpDeps, call: HttpCall, callerSignal?: AbortSignal): Promise<HttpAnswer> {
+export async function sendHttp(
+  deps: HttpDeps,
+  call: HttpCall,
+  callerSignal?: AbortSignal,
+): Promise<HttpAnswer> {
   const timeoutSignal = AbortSignal.timeout(deps.timeoutMs);
   const bodyAbort = new AbortController();
   const signals = [timeoutSignal, deps.closeSignal, bodyAbort.signal];
@@ -57,7 +66,10 @@ export async function sendHttp(deps: HttpDeps, call: HttpCall, callerSignal?: Ab
   const signal = AbortSignal.any(signals);
   const cancelled = (): boolean => deps.closeSignal.aborted || callerSignal?.aborted === true;
 
-  const headers: Record<string, string> = { Accept: 'application/json', 'X-Api-Key': deps.apiKey() };
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    'X-Api-Key': deps.apiKey(),
+  };
   let body: string | undefined;
   if (call.body !== undefined) {
     headers['Content-Type'] = 'application/json';
@@ -94,8 +106,10 @@ export async function sendHttp(deps: HttpDeps, call: HttpCall, callerSignal?: Ab
   } catch (err) {
     bodyAbort.abort();
     if (cancelled()) throw new HttpFailure('aborted', 'cancelled', null);
-    if (err instanceof OversizeError) answer.bodyProblem = `response larger than ${deps.maxResponseBytes} bytes`;
-    else if (timeoutSignal.aborted) answer.bodyProblem = `timeout after ${deps.timeoutMs} ms while reading the answer`;
+    if (err instanceof OversizeError)
+      answer.bodyProblem = `response larger than ${deps.maxResponseBytes} bytes`;
+    else if (timeoutSignal.aborted)
+      answer.bodyProblem = `timeout after ${deps.timeoutMs} ms while reading the answer`;
     else answer.bodyProblem = 'connection lost while reading the answer';
     return answer;
   }

@@ -14,7 +14,12 @@ export type {
   CallOptions,
   LimiterState,
 } from './options.ts';
-export { AgencyError, isAgencyError, type AgencyErrorKind, type AgencyFieldError } from './errors.ts';
+export {
+  AgencyError,
+  isAgencyError,
+  type AgencyErrorKind,
+  type AgencyFieldError,
+} from './errors.ts';
 export { classifyFetchError, classifyStatus, isRetriedInClient } from './classify.ts';
 export { backoffCapMs, fullJitterDelayMs, type BackoffOptions } from './backoff.ts';
 export { parseRetryAfterMs } from './retry-after.ts';

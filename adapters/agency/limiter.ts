@@ -96,7 +96,11 @@ export function createAgencyLimiter(options: AgencyLimiterOptions): AgencyLimite
     );
   }
 
-  async function schedule<T>(priority: CallPriority, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  async function schedule<T>(
+    priority: CallPriority,
+    task: () => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T> {
     const level = PRIORITY_LEVEL[priority];
     const job = (): Promise<T | typeof REQUEUE> => {
       signal?.throwIfAborted();
@@ -118,7 +122,10 @@ export function createAgencyLimiter(options: AgencyLimiterOptions): AgencyLimite
     pausedUntil: () => pausedUntilMs,
     counts() {
       const c = bottleneck.counts();
-      return { queued: (c.RECEIVED ?? 0) + (c.QUEUED ?? 0), running: (c.RUNNING ?? 0) + (c.EXECUTING ?? 0) };
+      return {
+        queued: (c.RECEIVED ?? 0) + (c.QUEUED ?? 0),
+        running: (c.RUNNING ?? 0) + (c.EXECUTING ?? 0),
+      };
     },
     async stop() {
       pauseGeneration++;
@@ -150,5 +157,7 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 
 function abortReason(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
-  return reason instanceof Error ? reason : new AgencyError({ kind: 'aborted', method: '-', path: '-' });
+  return reason instanceof Error
+    ? reason
+    : new AgencyError({ kind: 'aborted', method: '-', path: '-' });
 }

@@ -32,7 +32,8 @@ export class ResponseShapeError extends Error {
 
 function read<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
   const result = schema.safeParse(value);
-  if (!result.success) throw new ResponseShapeError(`unexpected ${what}: ${describeIssues(result.error)}`);
+  if (!result.success)
+    throw new ResponseShapeError(`unexpected ${what}: ${describeIssues(result.error)}`);
   return result.data;
 }
 
@@ -41,9 +42,15 @@ function read<S extends z.ZodType>(schema: S, value: unknown, what: string): z.o
 const createInvoiceSchema = z.object({ invoiceNumber: idOrNull, status: textOrNull }).nullish();
 
 /** 2xx on create: the invoice exists. Missing fields fall back to the request's number. */
-export function readCreateInvoice(json: unknown, requestedNumber: string): { invoiceNumber: string; status: string } {
+export function readCreateInvoice(
+  json: unknown,
+  requestedNumber: string,
+): { invoiceNumber: string; status: string } {
   const body = read(createInvoiceSchema, json, 'create-invoice answer');
-  return { invoiceNumber: body?.invoiceNumber ?? requestedNumber, status: body?.status ?? 'ACCEPTED' };
+  return {
+    invoiceNumber: body?.invoiceNumber ?? requestedNumber,
+    status: body?.status ?? 'ACCEPTED',
+  };
 }
 
 const createActionsSchema = z.object({
@@ -127,7 +134,12 @@ export function readCaseDetails(json: unknown): CaseDetails {
     closedAt: c.summary.closedAt,
     dueDate: c.summary.dueDate ?? c.invoice?.dueDate ?? null,
     currency: c.summary.currency,
-    balance: { capital, interest, costs, total: c.balance?.totalAmount ?? addMoney(capital, interest, costs) },
+    balance: {
+      capital,
+      interest,
+      costs,
+      total: c.balance?.totalAmount ?? addMoney(capital, interest, costs),
+    },
     payments: (c.payments ?? []).map((p) => ({
       paymentDate: p.paymentDate,
       amount: p.amount,
@@ -149,7 +161,11 @@ export function readCaseDetails(json: unknown): CaseDetails {
 
 const distributionSchema = z.object({
   metaData: z
-    .object({ totalCount: count.optional(), successfulCount: count.optional(), failedCount: count.optional() })
+    .object({
+      totalCount: count.optional(),
+      successfulCount: count.optional(),
+      failedCount: count.optional(),
+    })
     .nullish(),
   distributions: z
     .array(
@@ -168,7 +184,9 @@ const distributionSchema = z.object({
 export function readDistribution(json: unknown): DistributionResponse {
   const body = read(distributionSchema, json, 'distribution answer');
   const distributions = body.distributions ?? [];
-  const failed = distributions.filter((d) => d.errorMessage !== null || /FAIL/i.test(d.status)).length;
+  const failed = distributions.filter(
+    (d) => d.errorMessage !== null || /FAIL/i.test(d.status),
+  ).length;
   return {
     metaData: {
       totalCount: body.metaData?.totalCount ?? distributions.length,
@@ -195,7 +213,10 @@ const paymentSchema = z.object({
 
 // Documented as a bare array; a `{ payments: [...] }` wrapper is accepted too.
 const paymentsSchema = z.preprocess(
-  (value) => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as { payments?: unknown }).payments : value),
+  (value) =>
+    value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as { payments?: unknown }).payments
+      : value,
   z.array(paymentSchema),
 );
 
@@ -253,7 +274,8 @@ export function readSettlements(json: unknown): Settlement[] {
       currency: a.currency ?? s.currency,
       caseId: a.caseId,
       originalInvoiceNumber: a.originalInvoiceNumber,
-      originalPaymentReference: a.originalPaymentReference === '' ? null : a.originalPaymentReference,
+      originalPaymentReference:
+        a.originalPaymentReference === '' ? null : a.originalPaymentReference,
       breakdown: a.breakdown ?? a.events ?? [],
     })),
   }));
@@ -287,11 +309,17 @@ const errorBodySchema = z.object({
 });
 
 /** The agency's `{ message, errors }`, or nulls when the body is something else. */
-export function readErrorBody(json: unknown): { message: string | null; errors: { field: string; message: string }[] } {
+export function readErrorBody(json: unknown): {
+  message: string | null;
+  errors: { field: string; message: string }[];
+} {
   const result = errorBodySchema.safeParse(json);
   if (!result.success) return { message: null, errors: [] };
   return {
     message: result.data.message ?? result.data.Message,
-    errors: (result.data.errors ?? []).map((e) => ({ field: e.field ?? '', message: e.message ?? '' })),
+    errors: (result.data.errors ?? []).map((e) => ({
+      field: e.field ?? '',
+      message: e.message ?? '',
+    })),
   };
 }

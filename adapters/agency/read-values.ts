@@ -10,7 +10,8 @@ const AMOUNT_PATTERN = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** `1240.5` → `"1240.50"`, `"0.30000000000000004"` → `"0.30"`; null when not a number. */
 export function toMoneyString(value: string | number): string | null {
-  const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : value.trim();
+  const text =
+    typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : value.trim();
   if (!AMOUNT_PATTERN.test(text)) return null;
   const fixed = new Decimal(text).toFixed(2, Decimal.ROUND_HALF_UP);
   return fixed === '-0.00' ? '0.00' : fixed;
@@ -85,7 +86,9 @@ export const count = scalar.transform((value, ctx) => {
   return n;
 });
 
-export const flag = z.union([z.boolean(), z.literal('true'), z.literal('false')]).transform((v) => v === true || v === 'true');
+export const flag = z
+  .union([z.boolean(), z.literal('true'), z.literal('false')])
+  .transform((v) => v === true || v === 'true');
 
 /** Short, value-free description of what did not match (paths and zod messages only). */
 export function describeIssues(error: z.ZodError, max = 5): string {

@@ -180,10 +180,8 @@ const action = z
 
 const actionsSchema = z.strictObject({ actions: z.array(action).min(1) });
 
-export const createInvoiceRequestSchema: z.ZodType<CreateInvoiceRequest> =
-  invoiceSchema as z.ZodType<CreateInvoiceRequest>;
-export const createActionsRequestSchema: z.ZodType<CreateActionsRequest> =
-  actionsSchema as z.ZodType<CreateActionsRequest>;
+export const createInvoiceRequestSchema: z.ZodType<CreateInvoiceRequest> = invoiceSchema;
+export const createActionsRequestSchema: z.ZodType<CreateActionsRequest> = actionsSchema;
 
 // Compile-time checks that the schemas produce the types of types.ts.
 type Assignable<A, B> = A extends B ? true : false;

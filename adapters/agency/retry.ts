@@ -31,7 +31,12 @@ export interface RetryContext {
 }
 
 /** Delay before retry number `retriesConsumed + 1`: max(Retry-After, full jitter). */
-export function retryDelayMs(error: AgencyError, retriesConsumed: number, policy: RetryPolicy, random: () => number) {
+export function retryDelayMs(
+  error: AgencyError,
+  retriesConsumed: number,
+  policy: RetryPolicy,
+  random: () => number,
+) {
   return Math.max(error.retryAfterMs ?? 0, fullJitterDelayMs(retriesConsumed, policy, random));
 }
 
@@ -41,9 +46,11 @@ export async function withRetries<T>(attempt: () => Promise<T>, ctx: RetryContex
       try {
         return await attempt();
       } catch (err) {
-        if (!(err instanceof AgencyError)) throw new AbortError(err instanceof Error ? err : String(err));
+        if (!(err instanceof AgencyError))
+          throw new AbortError(err instanceof Error ? err : String(err));
         if (!isRetriedInClient(err.kind, ctx.idempotent)) throw new AbortError(err);
-        if (err.retryAfterMs !== null && err.retryAfterMs > ctx.policy.maxRetryAfterMs) throw new AbortError(err);
+        if (err.retryAfterMs !== null && err.retryAfterMs > ctx.policy.maxRetryAfterMs)
+          throw new AbortError(err);
         throw err;
       }
     },

@@ -50,7 +50,7 @@ async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: numbe
 
 export async function runDemo(_argv: string[], env: Env): Promise<number> {
   const out = (line = '') => process.stdout.write(`${line}\n`);
-  const logger = createLogger({ level: env.LOG_LEVEL ?? 'warn', pretty: 'never' });
+  const logger = createLogger({ level: env.LOG_LEVEL ?? 'error', pretty: 'never' });
   const sim = createSimulator({ apiKeys: ['sim-key'] });
   const agency = await sim.listen({ port: 0 });
   out(`Agency simulator listening at ${agency.baseUrl}`);
@@ -71,7 +71,7 @@ export async function runDemo(_argv: string[], env: Env): Promise<number> {
     agency: { ...base.agency, baseUrl: agency.baseUrl, apiKey: 'sim-key' },
     store: { url: `sqlite:${join(dataDir, 'demo.sqlite')}` },
     http: { ...base.http, port: 0 },
-    log: { level: 'warn' as const, pretty: 'never' as const },
+    log: { level: 'error' as const, pretty: 'never' as const },
   };
   const running = await composeConnector(config, logger);
   out(`Connector running (health: http://127.0.0.1:${running.httpPort}/readyz)`);
@@ -86,6 +86,7 @@ export async function runDemo(_argv: string[], env: Env): Promise<number> {
       exchanges: [
         { name: config.broker.inboundExchange, type: 'topic' },
         { name: config.broker.outboundExchange, type: 'topic', alternateExchange: 'demo-connector.unroutable' },
+        { name: 'demo-connector.unroutable', type: 'fanout' },
       ],
       queues: [
         {

@@ -12,12 +12,16 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { outboundSchemas, type OutboundType } from '../contract/index.ts';
 import type { MappingInput } from '../pipeline/mapping-port.ts';
+import { agencyRequestValidators } from './agency-validators.ts';
 import { jsonDiff } from './json-diff.ts';
 import { loadMappings, type MappingSet } from './loader.ts';
 import { createMappingRunner, type MappingRunner, type RequestValidators } from './runner.ts';
 
 export interface MappingTestOptions {
-  /** The agency request schema; without it request bodies are compared but not schema-checked. */
+  /**
+   * The agency request schema; default: the agency adapter's. `null` compares request bodies
+   * without the schema check.
+   */
   validators?: RequestValidators | null;
 }
 
@@ -144,7 +148,8 @@ export async function runMappingTests(
   options: MappingTestOptions = {},
 ): Promise<MappingTestReport> {
   const mappings: MappingSet = await loadMappings(dir);
-  const validators = options.validators ?? null;
+  const validators =
+    options.validators === undefined ? agencyRequestValidators : options.validators;
   const runner = createMappingRunner({ mappings, validators });
   const failed: MappingTestFailure[] = [];
   const perFile = new Map<string, { passed: number; failed: number }>();

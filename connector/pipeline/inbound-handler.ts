@@ -7,13 +7,10 @@
  */
 import type { InboxEntry, ParkedEvent, StoreChanges } from '../../adapters/store/index.ts';
 import type { ConnectorConfig } from '../../config/index.ts';
-import {
-  decodeBody,
-  type AdapterOutput,
-  type ErpAdapter,
-  type InboundEvent,
-} from '../contract/index.ts';
+import { decodeBody, type AdapterOutput, type ErpAdapter, type InboundEvent } from '../contract/index.ts';
+import { queryReply, sendReply } from '../../adapters/erp/atomia/index.ts';
 import { applyDebtCollectionRequest } from '../debt-collection/request-task.ts';
+import { applyTaskEvent } from '../debt-collection/task-events.ts';
 import { InvalidMessageError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { createApplier, type ApplyDeps, type StepContext, type StepResult } from './apply-event.ts';
@@ -37,8 +34,8 @@ export interface InboundHandlerDeps extends Omit<ApplyDeps, 'reconcileSettleMs'>
   instanceId: string;
   inboundQueue(source: string): string;
   dlxExchange: string;
-  /** Answers Atomia queries (request/reply) from stored state. */
-  answerQuery?: (source: string, output: Extract<AdapterOutput, { kind: 'query' }>) => Promise<void>;
+  /** Sends a request/reply answer (Atomia) to `to` with the request's correlation id. */
+  reply?: (to: string, correlationId: string, body: unknown) => Promise<void>;
   /** Applies inbound types that are not agency calls (debt-collection task messages). */
   applyLocal?: (ctx: StepContext) => Promise<StepResult | null>;
   onOutcome?: (e: { source: string; type: string; outcome: string }) => void;
@@ -345,13 +342,15 @@ export function createInboundHandler(deps: InboundHandlerDeps) {
     };
     const line = await store.parkedFor(source, invoiceNumber);
     const head = line[0];
-    if (head && head.messageId !== envelope.id && event.type !== 'invoice.created') {
+    const bypass = event.type === 'invoice.created' || event.type === 'invoice.debt_collection_requested';
+    if (head && head.messageId !== envelope.id && !bypass) {
       // An older event of this invoice waits: keep the order, wait behind it.
       return finish(ctx, d, line, { kind: 'park', reason: `behind ${head.type} ${head.messageId}`, invoice: null });
     }
     try {
       const local =
         (await applyDebtCollectionRequest(store, ctx)) ??
+        (await applyTaskEvent(store, ctx, () => applier.applyAction(ctx))) ??
         (deps.applyLocal ? await deps.applyLocal(ctx) : null);
       const result =
         local ??
@@ -393,7 +392,9 @@ export function createInboundHandler(deps: InboundHandlerDeps) {
       throw err;
     }
     if (output.kind === 'query') {
-      if (deps.answerQuery) await deps.answerQuery(source, output);
+      // Answered from stored state only: never waits for the agency.
+      const task = await store.getTask(output.requestId);
+      await deps.reply?.(output.replyTo, output.correlationId, queryReply(output.requestId, task));
       d.ack();
       return;
     }
@@ -403,6 +404,10 @@ export function createInboundHandler(deps: InboundHandlerDeps) {
       await lock.run(`${source}:${invoiceNumberOf(event)}`, () =>
         underLock(source, d, envelope, event, attempt),
       );
+      if (output.reply && event.type === 'invoice.debt_collection_requested') {
+        const task = await store.getTaskByInvoice(source, invoiceNumberOf(event));
+        if (task) await deps.reply?.(output.reply.to, output.reply.correlationId, sendReply(task.id));
+      }
     } catch (err) {
       if (err instanceof InvoiceBusyError) {
         // Another instance works on this invoice: come back after the shortest delay.

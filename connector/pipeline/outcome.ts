@@ -55,10 +55,12 @@ function describeAgency(err: AgencyErrorLike): string {
 export function decideOutcome(err: unknown, ctx: OutcomeContext): Outcome {
   if (err instanceof InvalidMessageError) {
     const fields = err.issues.map((i) => `${i.path || '(message)'}: ${i.message}`).join('; ');
+    const first = err.issues[0];
+    const included = !first || (first.path !== '' && err.message.includes(first.path));
     return {
       kind: 'dead-letter',
       reason: 'invalid_message',
-      detail: fields ? `${err.message}: ${fields}` : err.message,
+      detail: included ? err.message : `${err.message}: ${fields}`,
       errorClass: err.name,
     };
   }

@@ -34,6 +34,9 @@ export interface DeliveryRecord {
 }
 
 interface Pending {
+  source?: string;
+  replyTo?: string;
+  correlationId?: string;
   body: Buffer;
   routingKey: string;
   headers: Record<string, unknown>;
@@ -63,7 +66,7 @@ export async function createHarness(options: HarnessOptions = {}) {
     {
       broker: { retryDelaysMs: [100, 200], maxAttempts: 4 },
       pipeline: { reconcileSettleMs: 0, parkMaxHours: 1 },
-      sources: { acme: { seller: TEST_SELLER } },
+      sources: { acme: { seller: TEST_SELLER }, billing: { adapter: 'atomia', seller: TEST_SELLER } },
       ...options.config,
     },
     { env: {} },
@@ -71,6 +74,7 @@ export async function createHarness(options: HarnessOptions = {}) {
   const published: Published[] = [];
   const delayed: Pending[] = [];
   const deliveries: DeliveryRecord[] = [];
+  const replies: { to: string; correlationId: string; body: Record<string, unknown> }[] = [];
   let failPublishes = false;
   const publisher = {
     publish(exchange: string, routingKey: string, body: string, o: PublishOptions) {
@@ -108,6 +112,10 @@ export async function createHarness(options: HarnessOptions = {}) {
     inboundQueue: (source) => `connector.${source}.inbound`,
     dlxExchange: 'connector.dlx',
     now: options.now ?? (() => new Date()),
+    reply: (to, correlationId, body) => {
+      replies.push({ to, correlationId, body: body as Record<string, unknown> });
+      return Promise.resolve();
+    },
   });
 
   async function deliverRaw(p: Pending): Promise<DeliveryRecord> {
@@ -117,8 +125,8 @@ export async function createHarness(options: HarnessOptions = {}) {
       body: p.body,
       routingKey: p.routingKey,
       messageId: p.messageId,
-      replyTo: undefined,
-      correlationId: undefined,
+      replyTo: p.replyTo,
+      correlationId: p.correlationId,
       headers: p.headers,
       redelivered: false,
       ack: () => {
@@ -129,7 +137,7 @@ export async function createHarness(options: HarnessOptions = {}) {
         record.requeued = requeue;
       },
     };
-    await handle('acme', delivery);
+    await handle(p.source ?? 'acme', delivery);
     return record;
   }
 
@@ -141,6 +149,22 @@ export async function createHarness(options: HarnessOptions = {}) {
     published,
     delayed,
     deliveries,
+    replies,
+    /** Delivers a raw envelope to another source (e.g. the atomia `billing` source). */
+    deliverTo(
+      source: string,
+      body: Record<string, unknown> & { id: string; type: string },
+      amqp: { replyTo?: string; correlationId?: string } = {},
+    ): Promise<DeliveryRecord> {
+      return deliverRaw({
+        source,
+        body: Buffer.from(JSON.stringify(body)),
+        routingKey: `${source}.${body.type}`,
+        headers: {},
+        messageId: body.id,
+        ...amqp,
+      });
+    },
     setPublishFailing(v: boolean) {
       failPublishes = v;
     },

@@ -68,6 +68,12 @@ function latency(value: string | undefined): FaultSettings['latencyMs'] | undefi
   return num('latency-ms', value, (n) => Number.isInteger(n) && n >= 0);
 }
 
+function definedOnly<T extends object>(values: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
+}
+
 /** Parses the CLI arguments; returns null for `--help`. Throws on an invalid value. */
 export function parseSimulatorArgs(argv: string[]): SimulatorCliConfig | null {
   const { values } = parseArgs({
@@ -102,7 +108,7 @@ export function parseSimulatorArgs(argv: string[]): SimulatorCliConfig | null {
   if (start !== undefined && Number.isNaN(start.getTime()))
     throw new Error(`invalid --start: ${values.start}`);
   const rps = num('rate-limit', values['rate-limit'], (n) => n > 0);
-  const faultEntries = Object.entries({
+  const faults = definedOnly({
     latencyMs: latency(values['latency-ms']),
     error500Rate: num('fault-500', values['fault-500'], share),
     error503Rate: num('fault-503', values['fault-503'], share),
@@ -111,8 +117,8 @@ export function parseSimulatorArgs(argv: string[]): SimulatorCliConfig | null {
     commitThen500Rate: num('fault-commit-500', values['fault-commit-500'], share),
     commitThenDropRate: num('fault-drop', values['fault-drop'], share),
     slowBodyRate: num('slow-body', values['slow-body'], share),
-    endpoints: values['fault-endpoint'],
-  }).filter(([, v]) => v !== undefined);
+    endpoints: values['fault-endpoint'] as FaultSettings['endpoints'] | undefined,
+  });
   const options: SimulatorOptions = {
     apiKeys: values['api-key'] ?? ['sim-key'],
     seed: num('seed', values.seed, Number.isInteger) ?? 1,
@@ -120,7 +126,7 @@ export function parseSimulatorArgs(argv: string[]): SimulatorCliConfig | null {
       rps === undefined
         ? null
         : { requestsPerSecond: rps, burst: num('burst', values.burst, (n) => n >= 1) },
-    faults: Object.fromEntries(faultEntries) as Partial<FaultSettings>,
+    faults,
     lifecycle: values['apply-actions-immediately'] ? { applyActionsImmediately: true } : {},
     ...(start === undefined ? {} : { now: start }),
   };

@@ -3,11 +3,15 @@
  * Against one simulator enforcing the key's rate R: zero 429 answers, and together they reach at
  * least 90% of R. Child processes, so each has its own event loop and limiter, as in production.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSimulator, type RunningServer, type Simulator } from '../../../adapters/agency/simulator/index.ts';
+import {
+  createSimulator,
+  type RunningServer,
+  type Simulator,
+} from '../../../adapters/agency/simulator/index.ts';
 
 const SCRIPT = fileURLToPath(new URL('../../helpers/agency-load-client.ts', import.meta.url));
 const KEY = 'two-instances-key';
@@ -24,9 +28,13 @@ interface ChildResult {
 }
 
 function startChild(baseUrl: string) {
-  const child = spawn(process.execPath, [SCRIPT, baseUrl, KEY, String(RATE), '2', String(CALLS_PER_CHILD)], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  }) as ChildProcessWithoutNullStreams;
+  const child = spawn(
+    process.execPath,
+    [SCRIPT, baseUrl, KEY, String(RATE), '2', String(CALLS_PER_CHILD)],
+    {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const lines = createInterface({ input: child.stdout });
@@ -39,8 +47,12 @@ function startChild(baseUrl: string) {
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   async function next(): Promise<unknown> {
     while (messages.length === 0) {
-      const code = await Promise.race([new Promise<'line'>((r) => waiters.push(() => r('line'))), exited]);
-      if (code !== 'line' && messages.length === 0) throw new Error(`child exited (${code}): ${stderr}`);
+      const code = await Promise.race([
+        new Promise<'line'>((r) => waiters.push(() => r('line'))),
+        exited,
+      ]);
+      if (code !== 'line' && messages.length === 0)
+        throw new Error(`child exited (${code}): ${stderr}`);
     }
     return messages.shift();
   }
@@ -54,7 +66,11 @@ describe('agency client: two instances share one key', () => {
   beforeAll(async () => {
     // A bucket of R/4 tokens: it absorbs 250 ms of timing jitter between the two processes, and
     // any sustained excess over R of more than 5% within the run shows up as 429 answers.
-    sim = createSimulator({ apiKeys: [KEY], rateLimit: { requestsPerSecond: RATE, burst: RATE / 4 }, recordBodies: false });
+    sim = createSimulator({
+      apiKeys: [KEY],
+      rateLimit: { requestsPerSecond: RATE, burst: RATE / 4 },
+      recordBodies: false,
+    });
     server = await sim.listen({ port: 0 });
   });
   afterAll(async () => {
@@ -70,10 +86,15 @@ describe('agency client: two instances share one key', () => {
       await Promise.all(children.map((c) => c.exited));
 
       const ok = results.reduce((s, r) => s + r.ok, 0);
-      const seconds = (Math.max(...results.map((r) => r.endMs)) - Math.min(...results.map((r) => r.startMs))) / 1000;
+      const seconds =
+        (Math.max(...results.map((r) => r.endMs)) - Math.min(...results.map((r) => r.startMs))) /
+        1000;
       const rate = ok / seconds;
       const counts = sim.state().requestCounts;
-      console.log(`two instances: ${ok} calls in ${seconds.toFixed(2)} s = ${rate.toFixed(1)}/s (R = ${RATE}); counts`, counts);
+      console.log(
+        `two instances: ${ok} calls in ${seconds.toFixed(2)} s = ${rate.toFixed(1)}/s (R = ${RATE}); counts`,
+        counts,
+      );
 
       expect(results.map((r) => r.failed)).toEqual([0, 0]);
       expect(ok).toBe(2 * CALLS_PER_CHILD);

@@ -5,7 +5,11 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '../../../adapters/agency/simulator/index.ts';
-import { AgencyError, type AgencyClient, type AgencyClientOptions } from '../../../adapters/agency/index.ts';
+import {
+  AgencyError,
+  type AgencyClient,
+  type AgencyClientOptions,
+} from '../../../adapters/agency/index.ts';
 import { commentAction, directPayment, invoiceRequest } from './fixtures.ts';
 import { immediateSleep, makeClient } from './helpers.ts';
 
@@ -23,7 +27,8 @@ function clientFor(s: Simulator, overrides: Partial<AgencyClientOptions> = {}): 
     baseUrl: BASE,
     apiKey: KEY,
     sleep: slept.sleep,
-    fetch: ((input: string | URL | Request, init?: RequestInit) => s.app.fetch(new Request(input, init))) as typeof fetch,
+    fetch: ((input: string | URL | Request, init?: RequestInit) =>
+      s.app.fetch(new Request(input, init))) as typeof fetch,
     ...overrides,
   });
 }
@@ -58,16 +63,25 @@ describe('agency client against the simulator', () => {
       status: 'ACCEPTED',
       alreadyExisted: false,
     });
-    await expect(client.createInvoice(invoiceRequest(1001))).resolves.toMatchObject({ alreadyExisted: true });
+    await expect(client.createInvoice(invoiceRequest(1001))).resolves.toMatchObject({
+      alreadyExisted: true,
+    });
     expect(sim.state().invoiceCreates['1001']).toEqual({ received: 2, committed: 1 });
   });
 
   it('reads the case by invoice number and by case id; unknown → not_found', async () => {
     const details = await createdCase(1002);
-    expect(details).toMatchObject({ invoiceNumber: '1002', status: 'OPEN', stage: 'INVOICE', currency: 'EUR' });
+    expect(details).toMatchObject({
+      invoiceNumber: '1002',
+      status: 'OPEN',
+      stage: 'INVOICE',
+      currency: 'EUR',
+    });
     expect(details.caseId).toMatch(/^\d+$/);
     expect(details.balance).toMatchObject({ capital: '125.50', total: '125.50' });
-    await expect(client.getCase({ caseId: details.caseId })).resolves.toMatchObject({ invoiceNumber: '1002' });
+    await expect(client.getCase({ caseId: details.caseId })).resolves.toMatchObject({
+      invoiceNumber: '1002',
+    });
     expect((await failure(client.getCase({ caseId: '999999' }))).kind).toBe('not_found');
   });
 
@@ -75,7 +89,10 @@ describe('agency client against the simulator', () => {
     const details = await createdCase(1003);
     const body = commentAction();
     body.actions[0]!.data = { invoiceNumber: 1003, caseId: Number(details.caseId) };
-    await expect(client.createActions(body)).resolves.toEqual({ accepted: 1, actions: [{ code: 'COMMENT', status: 'PENDING' }] });
+    await expect(client.createActions(body)).resolves.toEqual({
+      accepted: 1,
+      actions: [{ code: 'COMMENT', status: 'PENDING' }],
+    });
     sim.clock.advance(60_000);
     const after = await client.getCase({ caseId: details.caseId });
     expect(after.events.some((e) => e.comment?.includes('[erp:evt-2]'))).toBe(true);
@@ -89,7 +106,11 @@ describe('agency client against the simulator', () => {
     const bad = invoiceRequest(1004) as unknown as { invoice: { header: Record<string, unknown> } };
     delete bad.invoice.header.dueDate;
     const err = await failure(client.createInvoice(bad as never));
-    expect(err).toMatchObject({ kind: 'permanent', status: 400, agencyMessage: 'Validation failed' });
+    expect(err).toMatchObject({
+      kind: 'permanent',
+      status: 400,
+      agencyMessage: 'Validation failed',
+    });
     expect(err.fieldErrors.map((f) => f.field)).toContain('invoice.header.dueDate');
   });
 
@@ -110,8 +131,14 @@ describe('agency client against the simulator', () => {
     const first = await client.getSettlements({ unfetchedOnly: true });
     expect(first).toHaveLength(1);
     expect(first[0]!.settlementAmount).toBe('100.10');
-    expect(first[0]!.allocations[0]).toMatchObject({ originalInvoiceNumber: '1005', allocatedTotalAmount: '100.10' });
-    const sum = first[0]!.allocations[0]!.breakdown.reduce((s, b) => s + Math.round(Number(b.amount) * 100), 0);
+    expect(first[0]!.allocations[0]).toMatchObject({
+      originalInvoiceNumber: '1005',
+      allocatedTotalAmount: '100.10',
+    });
+    const sum = first[0]!.allocations[0]!.breakdown.reduce(
+      (s, b) => s + Math.round(Number(b.amount) * 100),
+      0,
+    );
     expect(sum).toBe(10010);
     await expect(client.getSettlements({ unfetchedOnly: true })).resolves.toEqual([]);
     const window = await client.getSettlements({});
@@ -120,13 +147,19 @@ describe('agency client against the simulator', () => {
   });
 
   it('validates, renews and switches the key; a wrong key is auth', async () => {
-    await expect(client.validateToken()).resolves.toEqual({ isValid: true, message: 'Token is valid' });
+    await expect(client.validateToken()).resolves.toEqual({
+      isValid: true,
+      message: 'Token is valid',
+    });
     const { newKey } = await client.renewToken();
     client.setApiKey(newKey);
     await expect(client.checkConnection()).resolves.toEqual({ ok: true });
     const stranger = clientFor(sim, { apiKey: 'not-a-key' });
     expect((await failure(stranger.validateToken())).kind).toBe('auth');
-    await expect(stranger.checkConnection()).resolves.toEqual({ ok: false, reason: 'auth (HTTP 401)' });
+    await expect(stranger.checkConnection()).resolves.toEqual({
+      ok: false,
+      reason: 'auth (HTTP 401)',
+    });
     await stranger.close();
   });
 
@@ -134,7 +167,11 @@ describe('agency client against the simulator', () => {
     const details = await createdCase(1006);
     sim.setFaults({ next: ['error-500'], endpoints: ['POST /invoice/action'] });
     const body = directPayment();
-    body.actions[0]!.data = { ...body.actions[0]!.data, invoiceNumber: 1006, caseId: Number(details.caseId) };
+    body.actions[0]!.data = {
+      ...body.actions[0]!.data,
+      invoiceNumber: 1006,
+      caseId: Number(details.caseId),
+    };
     expect((await failure(client.createActions(body))).kind).toBe('ambiguous');
     expect(sim.state().requestCounts['POST /invoice/action 500']).toBe(1);
     expect(sim.state().actions).toHaveLength(0);
@@ -144,7 +181,11 @@ describe('agency client against the simulator', () => {
     const details = await createdCase(1007);
     sim.setFaults({ next: ['commit-then-500'], endpoints: ['POST /invoice/action'] });
     const body = directPayment();
-    body.actions[0]!.data = { ...body.actions[0]!.data, invoiceNumber: 1007, caseId: Number(details.caseId) };
+    body.actions[0]!.data = {
+      ...body.actions[0]!.data,
+      invoiceNumber: 1007,
+      caseId: Number(details.caseId),
+    };
     expect((await failure(client.createActions(body))).kind).toBe('ambiguous');
     expect(sim.state().actions).toHaveLength(1);
     expect(sim.state().ledger.filter((e) => e.endpoint === 'POST /invoice/action')).toHaveLength(1);
@@ -152,20 +193,34 @@ describe('agency client against the simulator', () => {
 
   it('commit-then-drop on createInvoice: retried, 409, alreadyExisted; created once', async () => {
     sim.setFaults({ next: ['commit-then-drop'], endpoints: ['POST /invoice'] });
-    await expect(client.createInvoice(invoiceRequest(1008))).resolves.toMatchObject({ alreadyExisted: true });
+    await expect(client.createInvoice(invoiceRequest(1008))).resolves.toMatchObject({
+      alreadyExisted: true,
+    });
     expect(sim.state().invoiceCreates['1008']).toEqual({ received: 2, committed: 1 });
   });
 
   it('429 and 503 with Retry-After are waited out and retried', async () => {
-    sim.setFaults({ next: ['random-429', 'error-503'], retryAfterSeconds: 3, endpoints: ['GET /payments'] });
+    sim.setFaults({
+      next: ['random-429', 'error-503'],
+      retryAfterSeconds: 3,
+      endpoints: ['GET /payments'],
+    });
     await expect(client.getPayments({})).resolves.toEqual([]);
     expect(waits.filter((w) => w >= 3000)).toHaveLength(4); // two pauses + two retry waits
-    expect(sim.state().requestCounts).toMatchObject({ 'GET /payments 429': 1, 'GET /payments 503': 1, 'GET /payments 200': 1 });
+    expect(sim.state().requestCounts).toMatchObject({
+      'GET /payments 429': 1,
+      'GET /payments 503': 1,
+      'GET /payments 200': 1,
+    });
   });
 
   it('a dropped connection over a real socket is ambiguous for createActions', async () => {
     const server = await sim.listen({ port: 0 });
-    const real = makeClient({ baseUrl: server.baseUrl, apiKey: KEY, sleep: immediateSleep().sleep });
+    const real = makeClient({
+      baseUrl: server.baseUrl,
+      apiKey: KEY,
+      sleep: immediateSleep().sleep,
+    });
     try {
       await real.createInvoice(invoiceRequest(1009));
       sim.clock.advance(60_000);

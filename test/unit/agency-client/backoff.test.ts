@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { backoffCapMs, fullJitterDelayMs, parseRetryAfterMs } from '../../../adapters/agency/index.ts';
+import {
+  backoffCapMs,
+  fullJitterDelayMs,
+  parseRetryAfterMs,
+} from '../../../adapters/agency/index.ts';
 import { retryDelayMs } from '../../../adapters/agency/retry.ts';
 import { AgencyError } from '../../../adapters/agency/errors.ts';
 
@@ -44,10 +48,14 @@ describe('full-jitter backoff (RELIABILITY P4)', () => {
 
   it('never exceeds the cap for any attempt (property)', () => {
     fc.assert(
-      fc.property(fc.nat(2000), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (attempt, r) => {
-        const d = fullJitterDelayMs(attempt, policy, () => r);
-        return d >= 0 && d <= policy.maxDelayMs;
-      }),
+      fc.property(
+        fc.nat(2000),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (attempt, r) => {
+          const d = fullJitterDelayMs(attempt, policy, () => r);
+          return d >= 0 && d <= policy.maxDelayMs;
+        },
+      ),
     );
   });
 });
@@ -75,7 +83,13 @@ describe('parseRetryAfterMs', () => {
     const full = { ...policy, retries: 3, maxRetryAfterMs: 60_000 };
     for (const header of ['7', new Date(now + 7000).toUTCString()]) {
       const retryAfterMs = parseRetryAfterMs(header, now);
-      const err = new AgencyError({ kind: 'refused', method: 'GET', path: '/payments', status: 429, retryAfterMs });
+      const err = new AgencyError({
+        kind: 'refused',
+        method: 'GET',
+        path: '/payments',
+        status: 429,
+        retryAfterMs,
+      });
       for (const r of [0, 0.5, 0.99]) {
         expect(retryDelayMs(err, 0, full, () => r)).toBeGreaterThanOrEqual(7000);
       }

@@ -3,7 +3,8 @@
  * fail fast without the network; after the open period one probe decides.
  */
 import { describe, expect, it } from 'vitest';
-import { AgencyError, type BackpressureEvent } from '../../../adapters/agency/index.ts';
+import type { AgencyError } from '../../../adapters/agency/index.ts';
+import { type BackpressureEvent } from '../../../adapters/agency/index.ts';
 import { caseAnswer } from './fixtures.ts';
 import { connectRefused, json, makeClient, manualSleep, stubFetch } from './helpers.ts';
 
@@ -46,10 +47,20 @@ describe('agency client: circuit breaker', () => {
     await new Promise((r) => setImmediate(r));
     expect(client.limiterState().circuit).toBe('half-open');
     expect(events.at(-1)).toMatchObject({ paused: false });
-    const burst = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => client.getCase({ caseId: `p${i}` })));
+    const burst = await Promise.allSettled(
+      Array.from({ length: 5 }, (_, i) => client.getCase({ caseId: `p${i}` })),
+    );
     expect(stub.calls).toHaveLength(4);
-    const burstKinds = burst.map((r) => (r.status === 'rejected' ? (r.reason as AgencyError).kind : 'ok')).sort();
-    expect(burstKinds).toEqual(['circuit_open', 'circuit_open', 'circuit_open', 'circuit_open', 'not_sent']);
+    const burstKinds = burst
+      .map((r) => (r.status === 'rejected' ? (r.reason as AgencyError).kind : 'ok'))
+      .sort();
+    expect(burstKinds).toEqual([
+      'circuit_open',
+      'circuit_open',
+      'circuit_open',
+      'circuit_open',
+      'not_sent',
+    ]);
     expect(client.limiterState().circuit).toBe('open'); // the probe failed
 
     // agency back: the next probe closes the circuit
@@ -66,7 +77,9 @@ describe('agency client: circuit breaker', () => {
 
   it('4xx answers and successes reset the count; 5xx and auth failures add to it', async () => {
     const statuses = [500, 404, 500, 500, 200, 502, 401, 503];
-    const stub = stubFetch((_url, _init, i) => json(statuses[i] ?? 500, statuses[i] === 200 ? caseAnswer : { message: 'x' }));
+    const stub = stubFetch((_url, _init, i) =>
+      json(statuses[i] ?? 500, statuses[i] === 200 ? caseAnswer : { message: 'x' }),
+    );
     const client = makeClient({
       fetch: stub.fetch,
       sleep: manualSleep().sleep,
@@ -78,7 +91,16 @@ describe('agency client: circuit breaker', () => {
       await client.getCase({ caseId: String(i) }).catch(() => {});
       states.push(client.limiterState().circuit);
     }
-    expect(states).toEqual(['closed', 'closed', 'closed', 'closed', 'closed', 'closed', 'closed', 'open']);
+    expect(states).toEqual([
+      'closed',
+      'closed',
+      'closed',
+      'closed',
+      'closed',
+      'closed',
+      'closed',
+      'open',
+    ]);
     await client.close();
   });
 });

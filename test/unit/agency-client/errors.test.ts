@@ -6,7 +6,16 @@ import nock from 'nock';
 import { Readable } from 'node:stream';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AgencyError } from '../../../adapters/agency/index.ts';
-import { BASE_PATH, CANARY_KEY, ORIGIN, immediateSleep, makeClient, recordingLogger, stubFetch, until } from './helpers.ts';
+import {
+  BASE_PATH,
+  CANARY_KEY,
+  ORIGIN,
+  immediateSleep,
+  makeClient,
+  recordingLogger,
+  stubFetch,
+  until,
+} from './helpers.ts';
 import { caseAnswer, directPayment, invoiceRequest } from './fixtures.ts';
 
 beforeAll(() => {
@@ -30,23 +39,72 @@ async function failure(promise: Promise<unknown>): Promise<AgencyError> {
 }
 
 describe('agency client: error kinds', () => {
-  const cases: { name: string; status: number; body?: unknown; headers?: Record<string, string>; kind: string; retryable: boolean }[] = [
-    { name: '400 validation', status: 400, body: { message: 'Invalid', errors: [{ field: 'invoice.header.dueDate', message: 'required' }] }, kind: 'permanent', retryable: false },
-    { name: '422', status: 422, body: { message: 'Unprocessable' }, kind: 'permanent', retryable: false },
-    { name: '402 (Cash-In business rule)', status: 402, body: { message: 'terminal state' }, kind: 'permanent', retryable: false },
+  const cases: {
+    name: string;
+    status: number;
+    body?: unknown;
+    headers?: Record<string, string>;
+    kind: string;
+    retryable: boolean;
+  }[] = [
+    {
+      name: '400 validation',
+      status: 400,
+      body: {
+        message: 'Invalid',
+        errors: [{ field: 'invoice.header.dueDate', message: 'required' }],
+      },
+      kind: 'permanent',
+      retryable: false,
+    },
+    {
+      name: '422',
+      status: 422,
+      body: { message: 'Unprocessable' },
+      kind: 'permanent',
+      retryable: false,
+    },
+    {
+      name: '402 (Cash-In business rule)',
+      status: 402,
+      body: { message: 'terminal state' },
+      kind: 'permanent',
+      retryable: false,
+    },
     { name: '401', status: 401, body: { message: 'Unauthorized' }, kind: 'auth', retryable: false },
     { name: '403', status: 403, body: { message: 'Forbidden' }, kind: 'auth', retryable: false },
-    { name: '404', status: 404, body: { message: 'Case not found' }, kind: 'not_found', retryable: false },
-    { name: '409 (not on create)', status: 409, body: { message: 'Conflict' }, kind: 'conflict', retryable: false },
+    {
+      name: '404',
+      status: 404,
+      body: { message: 'Case not found' },
+      kind: 'not_found',
+      retryable: false,
+    },
+    {
+      name: '409 (not on create)',
+      status: 409,
+      body: { message: 'Conflict' },
+      kind: 'conflict',
+      retryable: false,
+    },
   ];
 
   for (const c of cases) {
     it(`${c.name} → ${c.kind}, sent once, agency message kept`, async () => {
-      const scope = agency().get(`${BASE_PATH}/invoice/case`).query(true).reply(c.status, c.body as nock.Body);
+      const scope = agency()
+        .get(`${BASE_PATH}/invoice/case`)
+        .query(true)
+        .reply(c.status, c.body as nock.Body);
       const { sleep, waits } = immediateSleep();
       const client = makeClient({ sleep });
       const err = await failure(client.getCase({ caseId: '1' }));
-      expect(err).toMatchObject({ kind: c.kind, status: c.status, retryable: c.retryable, method: 'GET', path: '/invoice/case?caseId=1' });
+      expect(err).toMatchObject({
+        kind: c.kind,
+        status: c.status,
+        retryable: c.retryable,
+        method: 'GET',
+        path: '/invoice/case?caseId=1',
+      });
       expect(err.agencyMessage).toBe((c.body as { message: string }).message);
       expect(scope.isDone()).toBe(true);
       expect(waits).toEqual([]);
@@ -55,7 +113,12 @@ describe('agency client: error kinds', () => {
   }
 
   it('400 keeps the field errors', async () => {
-    agency().post(`${BASE_PATH}/invoice`).reply(400, { message: 'Invalid', errors: [{ field: 'invoice.header.dueDate', message: 'required' }] });
+    agency()
+      .post(`${BASE_PATH}/invoice`)
+      .reply(400, {
+        message: 'Invalid',
+        errors: [{ field: 'invoice.header.dueDate', message: 'required' }],
+      });
     const client = makeClient();
     const err = await failure(client.createInvoice(invoiceRequest()));
     expect(err.fieldErrors).toEqual([{ field: 'invoice.header.dueDate', message: 'required' }]);
@@ -63,8 +126,14 @@ describe('agency client: error kinds', () => {
   });
 
   it('connection refused → not_sent, retried, then succeeds', async () => {
-    agency().get(`${BASE_PATH}/invoice/case`).query(true).replyWithError(netError('ECONNREFUSED', 'connect ECONNREFUSED'));
-    agency().get(`${BASE_PATH}/invoice/case`).query(true).replyWithError(netError('ENOTFOUND', 'getaddrinfo ENOTFOUND'));
+    agency()
+      .get(`${BASE_PATH}/invoice/case`)
+      .query(true)
+      .replyWithError(netError('ECONNREFUSED', 'connect ECONNREFUSED'));
+    agency()
+      .get(`${BASE_PATH}/invoice/case`)
+      .query(true)
+      .replyWithError(netError('ENOTFOUND', 'getaddrinfo ENOTFOUND'));
     agency().get(`${BASE_PATH}/invoice/case`).query(true).reply(200, caseAnswer);
     const { sleep, waits } = immediateSleep();
     const client = makeClient({ sleep });
@@ -75,7 +144,9 @@ describe('agency client: error kinds', () => {
   });
 
   it('connection refused on createActions is retried too (it was never sent)', async () => {
-    agency().post(`${BASE_PATH}/invoice/action`).replyWithError(netError('ECONNREFUSED', 'connect ECONNREFUSED'));
+    agency()
+      .post(`${BASE_PATH}/invoice/action`)
+      .replyWithError(netError('ECONNREFUSED', 'connect ECONNREFUSED'));
     agency().post(`${BASE_PATH}/invoice/action`).reply(200, { accepted: 1, actions: [] });
     const client = makeClient();
     await expect(client.createActions(directPayment())).resolves.toMatchObject({ accepted: 1 });
@@ -83,7 +154,10 @@ describe('agency client: error kinds', () => {
   });
 
   it('not_sent after the last retry is thrown as not_sent', async () => {
-    agency().get(`${BASE_PATH}/payments`).times(4).replyWithError(netError('ECONNREFUSED', 'connect ECONNREFUSED'));
+    agency()
+      .get(`${BASE_PATH}/payments`)
+      .times(4)
+      .replyWithError(netError('ECONNREFUSED', 'connect ECONNREFUSED'));
     const { sleep, waits } = immediateSleep();
     const client = makeClient({ sleep });
     const err = await failure(client.getPayments({}));
@@ -93,7 +167,9 @@ describe('agency client: error kinds', () => {
   });
 
   it('socket hang up / reset mid-response → ambiguous', async () => {
-    agency().post(`${BASE_PATH}/invoice/action`).replyWithError(netError('ECONNRESET', 'socket hang up'));
+    agency()
+      .post(`${BASE_PATH}/invoice/action`)
+      .replyWithError(netError('ECONNRESET', 'socket hang up'));
     const client = makeClient();
     const err = await failure(client.createActions(directPayment()));
     expect(err).toMatchObject({ kind: 'ambiguous', status: null, retryable: true });
@@ -103,7 +179,9 @@ describe('agency client: error kinds', () => {
   for (const status of [500, 502, 504]) {
     it(`${status} on createActions → ambiguous at once, never retried (RELIABILITY rule 1)`, async () => {
       const scope = agency().post(`${BASE_PATH}/invoice/action`).reply(status, { message: 'oops' });
-      const second = agency().post(`${BASE_PATH}/invoice/action`).reply(200, { accepted: 1, actions: [] });
+      const second = agency()
+        .post(`${BASE_PATH}/invoice/action`)
+        .reply(200, { accepted: 1, actions: [] });
       const { sleep, waits } = immediateSleep();
       const client = makeClient({ sleep });
       const err = await failure(client.createActions(directPayment()));
@@ -117,8 +195,12 @@ describe('agency client: error kinds', () => {
 
   it('503 without Retry-After → ambiguous; with Retry-After → refused', async () => {
     agency().post(`${BASE_PATH}/invoice/action`).reply(503, { message: 'down' });
-    agency().post(`${BASE_PATH}/invoice/action`).reply(503, { message: 'down' }, { 'Retry-After': '120' });
-    const client = makeClient({ retry: { retries: 0, minDelayMs: 100, maxDelayMs: 2000, maxRetryAfterMs: 60_000 } });
+    agency()
+      .post(`${BASE_PATH}/invoice/action`)
+      .reply(503, { message: 'down' }, { 'Retry-After': '120' });
+    const client = makeClient({
+      retry: { retries: 0, minDelayMs: 100, maxDelayMs: 2000, maxRetryAfterMs: 60_000 },
+    });
     expect((await failure(client.createActions(directPayment()))).kind).toBe('ambiguous');
     const refused = await failure(client.createActions(directPayment()));
     expect(refused).toMatchObject({ kind: 'refused', status: 503, retryAfterMs: 120_000 });
@@ -141,7 +223,9 @@ describe('agency client: error kinds', () => {
     agency().post(`${BASE_PATH}/invoice`).reply(409, { message: 'Invoice number already exists' });
     const answers: string[] = [];
     const client = makeClient();
-    const result = await client.createInvoice(invoiceRequest(42), { onAnswer: (a) => answers.push(`${a.status} ${a.summary}`) });
+    const result = await client.createInvoice(invoiceRequest(42), {
+      onAnswer: (a) => answers.push(`${a.status} ${a.summary}`),
+    });
     expect(result).toEqual({ invoiceNumber: '42', status: 'ALREADY_EXISTS', alreadyExisted: true });
     expect(answers).toEqual(['500 ambiguous', '409 already exists']);
     await client.close();
@@ -149,7 +233,10 @@ describe('agency client: error kinds', () => {
 
   it('unfetchedOnly settlements read is not retried when ambiguous (the read marks them fetched)', async () => {
     agency().get(`${BASE_PATH}/settlements`).query(true).reply(500);
-    const again = agency().get(`${BASE_PATH}/settlements`).query(true).reply(200, { settlements: [] });
+    const again = agency()
+      .get(`${BASE_PATH}/settlements`)
+      .query(true)
+      .reply(200, { settlements: [] });
     const client = makeClient();
     expect((await failure(client.getSettlements({ unfetchedOnly: true }))).kind).toBe('ambiguous');
     expect(again.isDone()).toBe(false);
@@ -168,8 +255,14 @@ describe('agency client: error kinds', () => {
   });
 
   it('oversize answer (Content-Length) → ambiguous', async () => {
-    agency().get(`${BASE_PATH}/payments`).query(true).reply(200, 'x'.repeat(2048), { 'Content-Length': '2048' });
-    const client = makeClient({ maxResponseBytes: 1024, retry: { retries: 0, minDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1 } });
+    agency()
+      .get(`${BASE_PATH}/payments`)
+      .query(true)
+      .reply(200, 'x'.repeat(2048), { 'Content-Length': '2048' });
+    const client = makeClient({
+      maxResponseBytes: 1024,
+      retry: { retries: 0, minDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1 },
+    });
     const err = await failure(client.getPayments({}));
     expect(err).toMatchObject({ kind: 'ambiguous', status: 200 });
     expect(err.message).toContain('larger than 1024 bytes');
@@ -184,7 +277,9 @@ describe('agency client: error kinds', () => {
         this.push(produced > 64 * 1024 ? null : Buffer.alloc(256, 0x20));
       },
     });
-    agency().post(`${BASE_PATH}/invoice/action`).reply(200, () => stream);
+    agency()
+      .post(`${BASE_PATH}/invoice/action`)
+      .reply(200, () => stream);
     const client = makeClient({ maxResponseBytes: 1024 });
     const err = await failure(client.createActions(directPayment()));
     expect(err).toMatchObject({ kind: 'ambiguous', status: 200 });
@@ -195,13 +290,23 @@ describe('agency client: error kinds', () => {
     agency()
       .get(`${BASE_PATH}/settlements`)
       .query(true)
-      .reply(200, { settlements: [{ settlementDate: '2026-03-28', settlementAmount: 1, currency: 'EUR', allocations: [] }] });
+      .reply(200, {
+        settlements: [
+          { settlementDate: '2026-03-28', settlementAmount: 1, currency: 'EUR', allocations: [] },
+        ],
+      });
     agency()
       .get(`${BASE_PATH}/settlements`)
       .query(true)
       .reply(200, {
         settlements: [
-          { settlementId: 1, settlementDate: '2026-03-28', settlementAmount: 1, currency: 'EUR', allocations: [{ allocationId: 1, originalInvoiceNumber: '5' }] },
+          {
+            settlementId: 1,
+            settlementDate: '2026-03-28',
+            settlementAmount: 1,
+            currency: 'EUR',
+            allocations: [{ allocationId: 1, originalInvoiceNumber: '5' }],
+          },
         ],
       });
     const client = makeClient();
@@ -222,7 +327,9 @@ describe('agency client: error kinds', () => {
 
   it('a redirect is not followed → ambiguous', async () => {
     agency().get(`${BASE_PATH}/validate`).reply(302, '', { Location: 'http://elsewhere.test/' });
-    const client = makeClient({ retry: { retries: 0, minDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1 } });
+    const client = makeClient({
+      retry: { retries: 0, minDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1 },
+    });
     expect((await failure(client.validateToken())).kind).toBe('ambiguous');
     await client.close();
   });
@@ -242,10 +349,23 @@ describe('agency client: error kinds', () => {
 describe('agency client: nothing secret in errors or logs', () => {
   it('the API key never appears in messages, JSON, stacks, causes or log lines', async () => {
     const { lines, logger } = recordingLogger();
-    const client = makeClient({ logger, retry: { retries: 1, minDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 60_000 } });
-    agency().get(`${BASE_PATH}/validate`).reply(401, { message: `Unknown key ${CANARY_KEY}`, errors: [{ field: CANARY_KEY, message: CANARY_KEY }] });
-    agency().get(`${BASE_PATH}/payments`).times(2).replyWithError(netError('ECONNREFUSED', `connect ECONNREFUSED key=${CANARY_KEY}`));
-    agency().post(`${BASE_PATH}/invoice/action`).reply(500, { message: `boom ${CANARY_KEY}` });
+    const client = makeClient({
+      logger,
+      retry: { retries: 1, minDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 60_000 },
+    });
+    agency()
+      .get(`${BASE_PATH}/validate`)
+      .reply(401, {
+        message: `Unknown key ${CANARY_KEY}`,
+        errors: [{ field: CANARY_KEY, message: CANARY_KEY }],
+      });
+    agency()
+      .get(`${BASE_PATH}/payments`)
+      .times(2)
+      .replyWithError(netError('ECONNREFUSED', `connect ECONNREFUSED key=${CANARY_KEY}`));
+    agency()
+      .post(`${BASE_PATH}/invoice/action`)
+      .reply(500, { message: `boom ${CANARY_KEY}` });
     agency().get(`${BASE_PATH}/renew`).reply(200, { Message: 'NEW-SECRET-KEY' });
     agency().get(`${BASE_PATH}/renew`).reply(500, { message: 'again NEW-SECRET-KEY' });
     const errors: unknown[] = [];
@@ -262,7 +382,15 @@ describe('agency client: nothing secret in errors or logs', () => {
     expect(errors).toHaveLength(5);
     for (const err of errors) {
       const e = err as AgencyError;
-      const texts = [String(e), e.message, e.stack ?? '', JSON.stringify(e), String(e.cause), (e.cause as Error | undefined)?.stack ?? '', JSON.stringify(e.fieldErrors)];
+      const texts = [
+        String(e),
+        e.message,
+        e.stack ?? '',
+        JSON.stringify(e),
+        String(e.cause),
+        (e.cause as Error | undefined)?.stack ?? '',
+        JSON.stringify(e.fieldErrors),
+      ];
       for (const text of texts) {
         expect(text).not.toContain(CANARY_KEY);
         expect(text).not.toContain('NEW-SECRET-KEY');
@@ -276,7 +404,9 @@ describe('agency client: nothing secret in errors or logs', () => {
   });
 
   it('errors carry no request or response body', async () => {
-    agency().post(`${BASE_PATH}/invoice`).reply(400, { message: 'Invalid', echo: { buyer: 'Buyer Company Oy' } });
+    agency()
+      .post(`${BASE_PATH}/invoice`)
+      .reply(400, { message: 'Invalid', echo: { buyer: 'Buyer Company Oy' } });
     const client = makeClient();
     const err = await failure(client.createInvoice(invoiceRequest()));
     const text = `${JSON.stringify(err)} ${err.message} ${err.stack ?? ''}`;

@@ -3,7 +3,11 @@ import type { CreateActionsRequest, CreateInvoiceRequest } from '../../../adapte
 
 export function invoiceRequest(number = 251601000): CreateInvoiceRequest {
   return {
-    processing: { paymentControlEnabled: true, manualApprovalEnabled: false, accountingInvoiceEnabled: false },
+    processing: {
+      paymentControlEnabled: true,
+      manualApprovalEnabled: false,
+      accountingInvoiceEnabled: false,
+    },
     distribution: { method: 'EMAIL', enabled: true },
     invoice: {
       header: {
@@ -19,14 +23,24 @@ export function invoiceRequest(number = 251601000): CreateInvoiceRequest {
         sellerParty: {
           businessId: '0646115-8',
           name: 'Test Company Ltd',
-          address: { street: 'Teirinkatu 6', postalCode: '65100', postalDistrict: 'VAASA', countryCode: 'FI' },
+          address: {
+            street: 'Teirinkatu 6',
+            postalCode: '65100',
+            postalDistrict: 'VAASA',
+            countryCode: 'FI',
+          },
           paymentDetails: { iban: 'FI12345678912345678', bic: 'DABAFIHH' },
         },
         buyerParty: {
           entityType: 'BUSINESS',
           name: 'Buyer Company Oy',
           languageCode: 'FI',
-          address: { street: 'Kauppakatu 1', postalCode: '00100', postalDistrict: 'HELSINKI', countryCode: 'FI' },
+          address: {
+            street: 'Kauppakatu 1',
+            postalCode: '00100',
+            postalDistrict: 'HELSINKI',
+            countryCode: 'FI',
+          },
         },
       },
       rows: [
@@ -66,7 +80,15 @@ export function directPayment(): CreateActionsRequest {
 }
 
 export function commentAction(): CreateActionsRequest {
-  return { actions: [{ code: 'COMMENT', comment: 'note [erp:evt-2]', data: { invoiceNumber: 251601000, caseId: 12345 } }] };
+  return {
+    actions: [
+      {
+        code: 'COMMENT',
+        comment: 'note [erp:evt-2]',
+        data: { invoiceNumber: 251601000, caseId: 12345 },
+      },
+    ],
+  };
 }
 
 export const caseAnswer = {
@@ -86,7 +108,9 @@ export const caseAnswer = {
     },
     balance: { capitalAmount: 125.5, interestAmount: 1.1, costsAmount: 5 },
     payments: [{ paymentDate: '2026-01-05', amount: 20, reference: 'RF1', source: 'DEBTOR' }],
-    events: [{ type: 'COMMENT', at: '2026-01-06T00:00:00Z', comment: 'note [erp:evt-2]', status: 'DONE' }],
+    events: [
+      { type: 'COMMENT', at: '2026-01-06T00:00:00Z', comment: 'note [erp:evt-2]', status: 'DONE' },
+    ],
     unknownExtra: { ignored: true },
   },
 };

@@ -3,7 +3,11 @@
  * logger, sleeps that record their waits (immediate or released by hand), and a fetch stub.
  */
 import { randomUUID } from 'node:crypto';
-import { createAgencyClient, type AgencyClient, type AgencyClientOptions } from '../../../adapters/agency/index.ts';
+import {
+  createAgencyClient,
+  type AgencyClient,
+  type AgencyClientOptions,
+} from '../../../adapters/agency/index.ts';
 
 export const ORIGIN = 'http://agency.test';
 export const BASE_PATH = '/api/v1/partner';
@@ -80,7 +84,11 @@ export function makeClient(overrides: Partial<AgencyClientOptions> = {}): Agency
 }
 
 /** Polls a condition on the event loop (no fixed sleeps): resolves once it holds, or fails. */
-export async function until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+export async function until(
+  condition: () => boolean,
+  what: string,
+  timeoutMs = 5000,
+): Promise<void> {
   const start = Date.now();
   while (!condition()) {
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
@@ -94,15 +102,24 @@ export function connectRefused(): TypeError {
   });
 }
 
-export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+export function json(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
 }
 
 /** A fetch stub: each call is recorded and answered by `answer`, honouring the abort signal. */
-export function stubFetch(answer: (url: string, init: RequestInit, index: number) => Promise<Response> | Response) {
+export function stubFetch(
+  answer: (url: string, init: RequestInit, index: number) => Promise<Response> | Response,
+) {
   const calls: { url: string; method: string; headers: Headers; body: string | undefined }[] = [];
   const fetchStub = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
-    const url = String(input);
+    const url = input instanceof Request ? input.url : input instanceof URL ? input.href : input;
     calls.push({
       url,
       method: init.method ?? 'GET',
@@ -118,7 +135,7 @@ export function stubFetch(answer: (url: string, init: RequestInit, index: number
         .then(resolve, reject);
     });
   };
-  return { calls, fetch: fetchStub as typeof fetch };
+  return { calls, fetch: fetchStub };
 }
 
 /** A promise with its resolve function, for gates in tests. */

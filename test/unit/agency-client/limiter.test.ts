@@ -25,7 +25,10 @@ describe('agency client: limiter', () => {
       if (path === '/invoice/action') return json(200, { accepted: 1, actions: [] });
       return json(200, []);
     });
-    const client = makeClient({ fetch: stub.fetch, rateLimit: { requestsPerSecond: 1000, maxConcurrent: 1, instances: 1 } });
+    const client = makeClient({
+      fetch: stub.fetch,
+      rateLimit: { requestsPerSecond: 1000, maxConcurrent: 1, instances: 1 },
+    });
     const blocker = client.getPayments({}, { priority: 'action' });
     await until(() => stub.calls.length === 1, 'the first call to be in flight');
     const poll = client.getPayments({}); // default priority: poll
@@ -33,7 +36,12 @@ describe('agency client: limiter', () => {
     const money = client.createActions(directPayment()); // DIRECTPAYMENT: money priority
     await until(() => client.limiterState().queued === 2, 'the money call to queue');
     await timerTurns(); // received → in its priority queue
-    expect(client.limiterState()).toMatchObject({ queued: 2, running: 1, pausedUntil: null, circuit: 'closed' });
+    expect(client.limiterState()).toMatchObject({
+      queued: 2,
+      running: 1,
+      pausedUntil: null,
+      circuit: 'closed',
+    });
     gate.resolve();
     await Promise.all([blocker, poll, money]);
     expect(order).toEqual(['GET /payments', 'POST /invoice/action', 'GET /payments']);
@@ -42,7 +50,10 @@ describe('agency client: limiter', () => {
 
   it('close() cancels queued and in-flight calls with an aborted error, and later calls too', async () => {
     const stub = stubFetch(() => new Promise<Response>(() => {}));
-    const client = makeClient({ fetch: stub.fetch, rateLimit: { requestsPerSecond: 1000, maxConcurrent: 1, instances: 1 } });
+    const client = makeClient({
+      fetch: stub.fetch,
+      rateLimit: { requestsPerSecond: 1000, maxConcurrent: 1, instances: 1 },
+    });
     const inFlight = client.getPayments({}).catch((e: unknown) => e);
     await until(() => stub.calls.length === 1, 'the first call to be in flight');
     const queued = client.createActions(directPayment()).catch((e: unknown) => e);
@@ -62,7 +73,10 @@ describe('agency client: limiter', () => {
       await gate.promise;
       return json(200, []);
     });
-    const client = makeClient({ fetch: stub.fetch, rateLimit: { requestsPerSecond: 1000, maxConcurrent: 1, instances: 1 } });
+    const client = makeClient({
+      fetch: stub.fetch,
+      rateLimit: { requestsPerSecond: 1000, maxConcurrent: 1, instances: 1 },
+    });
     const first = client.getPayments({});
     await until(() => stub.calls.length === 1, 'the first call to be in flight');
     const controller = new AbortController();
@@ -72,7 +86,10 @@ describe('agency client: limiter', () => {
     expect(await second).toMatchObject({ kind: 'aborted' });
     gate.resolve();
     await first;
-    await until(() => client.limiterState().queued === 0 && client.limiterState().running === 0, 'the queue to drain');
+    await until(
+      () => client.limiterState().queued === 0 && client.limiterState().running === 0,
+      'the queue to drain',
+    );
     expect(stub.calls).toHaveLength(1);
     await client.close();
   });

@@ -4,7 +4,13 @@
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BASE_PATH, CANARY_KEY, ORIGIN, makeClient } from './helpers.ts';
-import { caseAnswer, commentAction, directPayment, invoiceRequest, settlementsAnswer } from './fixtures.ts';
+import {
+  caseAnswer,
+  commentAction,
+  directPayment,
+  invoiceRequest,
+  settlementsAnswer,
+} from './fixtures.ts';
 
 beforeAll(() => {
   nock.disableNetConnect();
@@ -50,7 +56,10 @@ describe('agency client: request shapes', () => {
   });
 
   it('getCase by caseId or invoiceNumber: GET /invoice/case with the query, no body', async () => {
-    const byCase = agency().get(`${BASE_PATH}/invoice/case`).query({ caseId: '12345' }).reply(200, caseAnswer);
+    const byCase = agency()
+      .get(`${BASE_PATH}/invoice/case`)
+      .query({ caseId: '12345' })
+      .reply(200, caseAnswer);
     const byInvoice = agency()
       .get(`${BASE_PATH}/invoice/case`)
       .query({ invoiceNumber: '251601000' })
@@ -69,7 +78,9 @@ describe('agency client: request shapes', () => {
       dueDate: '2025-12-15',
       currency: 'EUR',
       balance: { capital: '125.50', interest: '1.10', costs: '5.00', total: '131.60' },
-      payments: [{ paymentDate: '2026-01-05', amount: '20.00', reference: 'RF1', source: 'DEBTOR' }],
+      payments: [
+        { paymentDate: '2026-01-05', amount: '20.00', reference: 'RF1', source: 'DEBTOR' },
+      ],
       events: [
         {
           type: 'COMMENT',
@@ -91,12 +102,29 @@ describe('agency client: request shapes', () => {
       .reply(200, {
         metaData: { totalCount: 2, successfulCount: 1, failedCount: 1, filtersApplied: {} },
         distributions: [
-          { invoiceNumber: 1, caseId: 7, method: 'EMAIL', status: 'DELIVERED', distributedAt: '2026-03-02T00:00:00Z', errorMessage: null },
-          { invoiceNumber: '2', caseId: null, method: 'EMAIL', status: 'FAILED', distributedAt: null, errorMessage: 'bad address' },
+          {
+            invoiceNumber: 1,
+            caseId: 7,
+            method: 'EMAIL',
+            status: 'DELIVERED',
+            distributedAt: '2026-03-02T00:00:00Z',
+            errorMessage: null,
+          },
+          {
+            invoiceNumber: '2',
+            caseId: null,
+            method: 'EMAIL',
+            status: 'FAILED',
+            distributedAt: null,
+            errorMessage: 'bad address',
+          },
         ],
       });
     const client = makeClient();
-    const answer = await client.getDistribution({ fromInvDate: '2026-03-01', toInvDate: '2026-03-31' });
+    const answer = await client.getDistribution({
+      fromInvDate: '2026-03-01',
+      toInvDate: '2026-03-31',
+    });
     expect(scope.isDone()).toBe(true);
     expect(answer.metaData).toEqual({ totalCount: 2, successfulCount: 1, failedCount: 1 });
     expect(answer.distributions.map((d) => [d.invoiceNumber, d.caseId])).toEqual([
@@ -192,7 +220,9 @@ describe('agency client: request shapes', () => {
       .query({ fromDate: '2026-03-01', toDate: '2026-03-31', unfetchedOnly: 'false' })
       .reply(200, { settlements: [] });
     const client = makeClient();
-    await expect(client.getSettlements({ fromDate: '2026-03-01', toDate: '2026-03-31', unfetchedOnly: false })).resolves.toEqual([]);
+    await expect(
+      client.getSettlements({ fromDate: '2026-03-01', toDate: '2026-03-31', unfetchedOnly: false }),
+    ).resolves.toEqual([]);
     expect(scope.isDone()).toBe(true);
     await client.close();
   });
@@ -207,7 +237,10 @@ describe('agency client: request shapes', () => {
       .get(`${BASE_PATH}/validate`)
       .reply(200, { isValid: true, message: 'ok' });
     const client = makeClient();
-    await expect(client.validateToken()).resolves.toEqual({ isValid: true, message: 'Token is valid' });
+    await expect(client.validateToken()).resolves.toEqual({
+      isValid: true,
+      message: 'Token is valid',
+    });
     const renewed = await client.renewToken();
     expect(renewed).toEqual({ newKey: 'NEW-KEY-1' });
     client.setApiKey(renewed.newKey);
@@ -221,14 +254,19 @@ describe('agency client: request shapes', () => {
     agency().get(`${BASE_PATH}/validate`).reply(401, { message: 'Unauthorized' });
     const client = makeClient();
     await expect(client.checkConnection()).resolves.toEqual({ ok: true });
-    await expect(client.checkConnection()).resolves.toEqual({ ok: false, reason: 'auth (HTTP 401)' });
+    await expect(client.checkConnection()).resolves.toEqual({
+      ok: false,
+      reason: 'auth (HTTP 401)',
+    });
     await client.close();
   });
 
   it('onRequest reports every call with endpoint, status and outcome', async () => {
     const seen: string[] = [];
     agency().post(`${BASE_PATH}/invoice/action`).times(2).reply(200, { accepted: 1, actions: [] });
-    const client = makeClient({ onRequest: (e) => seen.push(`${e.method} ${e.endpoint} ${e.status} ${e.outcome}`) });
+    const client = makeClient({
+      onRequest: (e) => seen.push(`${e.method} ${e.endpoint} ${e.status} ${e.outcome}`),
+    });
     await client.createActions(commentAction());
     await client.createActions(directPayment());
     expect(seen).toEqual(['POST /invoice/action 200 ok', 'POST /invoice/action 200 ok']);

@@ -5,9 +5,20 @@
  */
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AgencyError, type BackpressureEvent } from '../../../adapters/agency/index.ts';
+import type { AgencyError } from '../../../adapters/agency/index.ts';
+import { type BackpressureEvent } from '../../../adapters/agency/index.ts';
 import { caseAnswer } from './fixtures.ts';
-import { BASE_PATH, ORIGIN, immediateSleep, json, makeClient, manualSleep, stubFetch, timerTurns, until } from './helpers.ts';
+import {
+  BASE_PATH,
+  ORIGIN,
+  immediateSleep,
+  json,
+  makeClient,
+  manualSleep,
+  stubFetch,
+  timerTurns,
+  until,
+} from './helpers.ts';
 
 beforeAll(() => {
   nock.disableNetConnect();
@@ -20,7 +31,9 @@ const NOW = Date.parse('2026-04-01T10:00:00Z');
 
 describe('agency client: Retry-After', () => {
   it('429 with Retry-After seconds: waits max(Retry-After, backoff), then succeeds', async () => {
-    nock(ORIGIN).get(`${BASE_PATH}/payments`).reply(429, { message: 'slow down' }, { 'Retry-After': '7' });
+    nock(ORIGIN)
+      .get(`${BASE_PATH}/payments`)
+      .reply(429, { message: 'slow down' }, { 'Retry-After': '7' });
     nock(ORIGIN).get(`${BASE_PATH}/payments`).reply(200, []);
     const { sleep, waits } = immediateSleep();
     const client = makeClient({ sleep, now: () => NOW });
@@ -54,7 +67,9 @@ describe('agency client: Retry-After', () => {
   });
 
   it('a Retry-After over maxRetryAfterMs stops retrying and opens the circuit until then', async () => {
-    const scope = nock(ORIGIN).get(`${BASE_PATH}/payments`).reply(429, '', { 'Retry-After': '3600' });
+    const scope = nock(ORIGIN)
+      .get(`${BASE_PATH}/payments`)
+      .reply(429, '', { 'Retry-After': '3600' });
     const events: BackpressureEvent[] = [];
     const timers = manualSleep();
     const client = makeClient({ sleep: timers.sleep, now: () => NOW });
@@ -76,7 +91,8 @@ describe('agency client: Retry-After', () => {
     const stub = stubFetch((url) => {
       const path = new URL(url).pathname.replace(BASE_PATH, '');
       sent.push(path);
-      if (path === '/payments' && paymentsCalls++ === 0) return json(429, { message: 'slow' }, { 'Retry-After': '2' });
+      if (path === '/payments' && paymentsCalls++ === 0)
+        return json(429, { message: 'slow' }, { 'Retry-After': '2' });
       if (path === '/payments') return json(200, []);
       return json(200, caseAnswer);
     });
@@ -109,7 +125,11 @@ describe('agency client: Retry-After', () => {
     expect(results).toHaveLength(4);
     expect(sent).toHaveLength(5);
     expect(sent.slice(1)).toContain('/payments');
-    expect(events.at(-1)).toEqual({ paused: false, untilMs: null, reason: 'rate limit pause over' });
+    expect(events.at(-1)).toEqual({
+      paused: false,
+      untilMs: null,
+      reason: 'rate limit pause over',
+    });
     await client.close();
   });
 });

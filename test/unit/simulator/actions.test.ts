@@ -176,7 +176,7 @@ describe('simulator actions', () => {
   it('applies actions while answering when applyActionsImmediately is set', async () => {
     const sim = newSim({ lifecycle: { applyActionsImmediately: true } });
     const caseId = await createInvoice(sim, 1);
-    const res = await call(sim, 'POST', '/invoice/action', {
+    const res = await call<{ actions: unknown[] }>(sim, 'POST', '/invoice/action', {
       actions: [action('WITHDRAW', 1, caseId, 'w')],
     });
     expect(res.body.actions).toEqual([{ code: 'WITHDRAW', status: 'PENDING' }]);

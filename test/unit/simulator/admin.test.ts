@@ -1,14 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import type { Simulator } from '../../../adapters/agency/simulator/index.ts';
+import type { SimStateView, Simulator } from '../../../adapters/agency/simulator/index.ts';
 import { call, createInvoice, newSim } from './fixtures.ts';
 
-async function admin(sim: Simulator, method: string, path: string, body?: unknown) {
+async function admin<T = Record<string, unknown>>(
+  sim: Simulator,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const res = await sim.app.request(`http://sim.test/_sim${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: res.status, body: (await res.json()) as any };
+  return { status: res.status, body: (await res.json()) as T };
 }
 
 describe('simulator admin API (/_sim)', () => {
@@ -51,9 +56,9 @@ describe('simulator admin API (/_sim)', () => {
   it('shows the state, in full or as a summary', async () => {
     const sim = newSim();
     await createInvoice(sim, 1);
-    const full = await admin(sim, 'GET', '/state');
+    const full = await admin<SimStateView>(sim, 'GET', '/state');
     expect(full.body.invoices).toHaveLength(1);
-    expect(full.body.cases[0].summary.invoiceNumber).toBe(1);
+    expect(full.body.cases[0]!.summary.invoiceNumber).toBe(1);
     const summary = await admin(sim, 'GET', '/state?summary=true');
     expect(summary.body).toMatchObject({
       invoices: 1,
@@ -70,9 +75,11 @@ describe('simulator admin API (/_sim)', () => {
     });
     expect(put.body).toMatchObject({ error503Rate: 1, endpoints: ['GET /validate'] });
     expect((await call(sim, 'GET', '/validate')).status).toBe(503);
-    const bad = await admin(sim, 'PUT', '/faults', { error503Rate: 'often' });
+    const bad = await admin<{ errors: { field: string }[] }>(sim, 'PUT', '/faults', {
+      error503Rate: 'often',
+    });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors[0].field).toBe('error503Rate');
+    expect(bad.body.errors[0]!.field).toBe('error503Rate');
     expect((await admin(sim, 'GET', '/faults')).body.error503Rate).toBe(1);
   });
 

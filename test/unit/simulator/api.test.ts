@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { call, createInvoice, invoiceBody, newSim } from './fixtures.ts';
+import type { WireCase } from '../../../adapters/agency/simulator/index.ts';
+import { call, createInvoice, getCase, invoiceBody, newSim } from './fixtures.ts';
 
 describe('simulator partner API: auth, create, validation', () => {
   it('answers 401 without a key or with an unknown key', async () => {
@@ -32,7 +33,7 @@ describe('simulator partner API: auth, create, validation', () => {
 
   it('answers 400 with field paths, and commits nothing', async () => {
     const sim = newSim();
-    const body: any = invoiceBody(5);
+    const body = invoiceBody(5);
     body.invoice.header.dueDate = '2026-02-31';
     body.invoice.parties.buyerParty.address.countryCode = 'QQ';
     const res = await call(sim, 'POST', '/invoice', body);
@@ -78,22 +79,22 @@ describe('simulator partner API: auth, create, validation', () => {
     await createInvoice(sim, 10, { gross: 124 });
     const credit = invoiceBody(11, { type: 'CREDIT_NOTE', creditedInvoiceNumber: 10, gross: 24 });
     expect((await call(sim, 'POST', '/invoice', credit)).status).toBe(200);
-    const res = await call(sim, 'GET', '/invoice/case?invoiceNumber=10');
-    expect(res.body.case.balance).toEqual({
+    const found = await getCase(sim, 10);
+    expect(found.balance).toEqual({
       capitalAmount: 100,
       interestAmount: 0,
       costsAmount: 0,
       totalAmount: 100,
     });
-    expect(res.body.case.events.map((e) => e.type)).toContain('CREDITED');
+    expect(found.events.map((e) => e.type)).toContain('CREDITED');
   });
 
   it('renew returns a new key; both the new and the old key stay valid on the same account', async () => {
     const sim = newSim();
     await createInvoice(sim, 20);
-    const renewed = await call(sim, 'GET', '/renew');
+    const renewed = await call<{ Message: string }>(sim, 'GET', '/renew');
     expect(renewed.status).toBe(200);
-    const newKey = renewed.body.Message as string;
+    const newKey = renewed.body.Message;
     expect(newKey).toMatch(/^sim-renewed-1-/);
     expect(
       (await call(sim, 'GET', '/invoice/case?invoiceNumber=20', undefined, newKey)).status,
@@ -106,10 +107,22 @@ describe('simulator partner API: auth, create, validation', () => {
     const sim = newSim({ apiKeys: ['k1', 'k2'] });
     const res = await call(sim, 'POST', '/invoice', invoiceBody(30), 'k1');
     expect(res.status).toBe(200);
-    const byNumber = await call(sim, 'GET', '/invoice/case?invoiceNumber=30', undefined, 'k1');
-    const caseId = byNumber.body.case.summary.caseId as number;
+    const byNumber = await call<{ case: WireCase }>(
+      sim,
+      'GET',
+      '/invoice/case?invoiceNumber=30',
+      undefined,
+      'k1',
+    );
+    const caseId = byNumber.body.case.summary.caseId;
     expect(Number.isInteger(caseId)).toBe(true);
-    const byId = await call(sim, 'GET', `/invoice/case?caseId=${caseId}`, undefined, 'k1');
+    const byId = await call<{ case: WireCase }>(
+      sim,
+      'GET',
+      `/invoice/case?caseId=${caseId}`,
+      undefined,
+      'k1',
+    );
     expect(byId.body).toEqual(byNumber.body);
     expect(byId.body.case.summary).toMatchObject({
       invoiceNumber: 30,

@@ -106,7 +106,10 @@ describe('simulator faults', () => {
     const pauses: number[] = [];
     const sim = newSim({
       faults: { slowBodyRate: 1, slowBodyChunkBytes: 8, slowBodyChunkDelayMs: 25 },
-      sleep: async (ms) => void pauses.push(ms),
+      sleep: (ms) => {
+        pauses.push(ms);
+        return Promise.resolve();
+      },
     });
     const res = await call(sim, 'GET', '/validate');
     expect(res.body).toEqual({ isValid: true, message: 'Token is valid' });
@@ -120,7 +123,10 @@ describe('simulator faults', () => {
       const sim = newSim({
         seed,
         faults: { latencyMs: [100, 300] },
-        sleep: async (ms) => void pauses.push(ms),
+        sleep: (ms) => {
+          pauses.push(ms);
+          return Promise.resolve();
+        },
       });
       for (let i = 0; i < 20; i++) await call(sim, 'GET', '/validate');
       return pauses;

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { action, call, createInvoice, getCase, invoiceBody, newSim } from './fixtures.ts';
+import {
+  action,
+  call,
+  createInvoice,
+  distributions,
+  getCase,
+  invoiceBody,
+  newSim,
+} from './fixtures.ts';
 
 describe('simulator lifecycle on the simulated clock', () => {
   it('distributes on the next clock advance: DELIVERED, or FAILED with a reason', async () => {
@@ -13,8 +21,8 @@ describe('simulator lifecycle on the simulated clock', () => {
       '/invoice',
       invoiceBody(4, { method: 'LETTER', paymentControl: false }),
     );
-    const before = await call(sim, 'GET', '/invoice/distribution');
-    expect(before.body.distributions.map((d) => d.status)).toEqual([
+    const before = await distributions(sim);
+    expect(before.distributions.map((d) => d.status)).toEqual([
       'PENDING',
       'PENDING',
       'PENDING',
@@ -22,8 +30,8 @@ describe('simulator lifecycle on the simulated clock', () => {
     ]);
 
     sim.clock.advance(1);
-    const after = await call(sim, 'GET', '/invoice/distribution');
-    expect(after.body.metaData).toEqual({
+    const after = await distributions(sim);
+    expect(after.metaData).toEqual({
       totalCount: 4,
       successfulCount: 2,
       failedCount: 2,
@@ -35,7 +43,7 @@ describe('simulator lifecycle on the simulated clock', () => {
         defaultLast30Days: true,
       },
     });
-    const byNumber = Object.fromEntries(after.body.distributions.map((d) => [d.invoiceNumber, d]));
+    const byNumber = Object.fromEntries(after.distributions.map((d) => [d.invoiceNumber, d]));
     expect(byNumber[1]).toMatchObject({
       status: 'DELIVERED',
       method: 'EMAIL',
@@ -70,8 +78,7 @@ describe('simulator lifecycle on the simulated clock', () => {
       invoiceBody(2, { date: '2026-02-20', email: 'x@invalid.example' }),
     );
     sim.clock.advance(0);
-    const q = async (query: string) =>
-      (await call(sim, 'GET', `/invoice/distribution?${query}`)).body;
+    const q = (query: string) => distributions(sim, `?${query}`);
     expect((await q('')).distributions.map((d) => d.invoiceNumber)).toEqual([2]);
     expect(
       (await q('fromInvDate=2026-01-01&toInvDate=2026-03-01')).distributions.map(

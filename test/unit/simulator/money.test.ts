@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { call, createInvoice, getCase, newSim } from './fixtures.ts';
+import { call, createInvoice, getCase, newSim, payments, settlements } from './fixtures.ts';
 
 const cents = (n: number) => Math.round(n * 100);
 
@@ -21,8 +21,7 @@ describe('simulator payments and settlements', () => {
       currency: 'EUR',
       allocationId: expect.any(Number),
     });
-    const listed = await call(sim, 'GET', '/payments');
-    expect(listed.body).toEqual([payment]);
+    expect(await payments(sim)).toEqual([payment]);
     const c = await getCase(sim, 1);
     expect(c.summary.status).toBe('PARTIALLY_PAID');
     expect(c.balance).toEqual({
@@ -47,8 +46,7 @@ describe('simulator payments and settlements', () => {
     await createInvoice(sim, 1, { gross: 100 });
     sim.pay('1', '1.00', { date: '2026-01-15' });
     sim.pay('1', '2.00');
-    const amounts = async (query: string) =>
-      (await call(sim, 'GET', `/payments${query}`)).body.map((p) => p.amount);
+    const amounts = async (query: string) => (await payments(sim, query)).map((p) => p.amount);
     expect(await amounts('')).toEqual([2]);
     expect(await amounts('?fromDate=2026-01-01')).toEqual([1, 2]);
     expect(await amounts('?fromDate=2026-01-01&toDate=2026-01-31')).toEqual([1]);
@@ -145,26 +143,25 @@ describe('simulator payments and settlements', () => {
     sim.pay('1', '100.00');
     sim.runSettlement();
     sim.clock.advance(60_000);
-    const first = await call(sim, 'GET', '/settlements?unfetchedOnly=true');
-    expect(first.body).toEqual({
+    const first = await settlements(sim, '?unfetchedOnly=true');
+    expect(first).toEqual({
       createdAt: '2026-03-02T10:01:00.000Z',
       settlements: [expect.objectContaining({ apiFetchDate: null })],
     });
-    const second = await call(sim, 'GET', '/settlements?unfetchedOnly=true');
-    expect(second.body.settlements).toEqual([]);
-    const window = await call(sim, 'GET', '/settlements?fromDate=2026-03-01&toDate=2026-03-31');
-    expect(window.body.settlements).toEqual([
+    const second = await settlements(sim, '?unfetchedOnly=true');
+    expect(second.settlements).toEqual([]);
+    const window = await settlements(sim, '?fromDate=2026-03-01&toDate=2026-03-31');
+    expect(window.settlements).toEqual([
       expect.objectContaining({
-        settlementId: first.body.settlements[0].settlementId,
+        settlementId: first.settlements[0]!.settlementId,
         apiFetchDate: '2026-03-02T10:01:00.000Z',
       }),
     ]);
-    const again = await call(sim, 'GET', '/settlements');
-    expect(again.body.settlements[0].apiFetchDate).toBe('2026-03-02T10:01:00.000Z');
-    expect(
-      (await call(sim, 'GET', '/settlements?fromDate=2026-03-03&toDate=2026-03-10')).body
-        .settlements,
-    ).toEqual([]);
+    const again = await settlements(sim);
+    expect(again.settlements[0]!.apiFetchDate).toBe('2026-03-02T10:01:00.000Z');
+    expect((await settlements(sim, '?fromDate=2026-03-03&toDate=2026-03-10')).settlements).toEqual(
+      [],
+    );
     expect((await call(sim, 'GET', '/settlements?unfetchedOnly=yes')).status).toBe(400);
   });
 
@@ -173,9 +170,7 @@ describe('simulator payments and settlements', () => {
     await createInvoice(sim, 1, { gross: 100 });
     sim.pay('1', '100.00');
     sim.runSettlement();
-    expect((await call(sim, 'GET', '/settlements')).body.settlements).toHaveLength(1);
-    expect((await call(sim, 'GET', '/settlements?unfetchedOnly=true')).body.settlements).toEqual(
-      [],
-    );
+    expect((await settlements(sim)).settlements).toHaveLength(1);
+    expect((await settlements(sim, '?unfetchedOnly=true')).settlements).toEqual([]);
   });
 });
