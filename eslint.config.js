@@ -15,10 +15,19 @@ export default tseslint.config(
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      '@typescript-eslint/no-misused-promises': [
+        'error',
+        { checksVoidReturn: { arguments: false } },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true },
+      ],
       'no-console': 'error',
     },
   },
@@ -34,7 +43,7 @@ export default tseslint.config(
           })),
           patterns: [
             {
-              regex: 'adapters/[^/]+/(?!index\\.ts$).+',
+              regex: '(^|/)adapters/(?!.*/index\\.ts$).+',
               message: 'Import an adapter through its index.ts only.',
             },
           ],
@@ -50,8 +59,14 @@ export default tseslint.config(
         {
           patterns: [
             { regex: '^node:', message: 'mappings/ is pure: no I/O.' },
-            { regex: '^(fs|net|http|https|child_process|os)$', message: 'mappings/ is pure: no I/O.' },
-            { regex: '(^|/)(connector|adapters)/', message: 'mappings/ depends on nothing but itself.' },
+            {
+              regex: '^(fs|net|http|https|child_process|os)$',
+              message: 'mappings/ is pure: no I/O.',
+            },
+            {
+              regex: '(^|/)(connector|adapters)/',
+              message: 'mappings/ depends on nothing but itself.',
+            },
             { regex: `^(${sdkImports.join('|')})$`, message: 'mappings/ is pure: no SDKs.' },
           ],
         },
@@ -59,7 +74,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['connector/cli.ts', 'connector/main.ts', 'connector/cli/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    files: [
+      'connector/cli.ts',
+      'connector/main.ts',
+      'connector/cli/**/*.ts',
+      'test/**/*.ts',
+      'bench/**/*.ts',
+    ],
     rules: { 'no-console': 'off' },
   },
   {
@@ -76,5 +97,6 @@ export default tseslint.config(
   {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
+    languageOptions: { globals: { URL: 'readonly', process: 'readonly', console: 'readonly' } },
   },
 );

@@ -81,11 +81,7 @@ const sim = createSimulator({ now: new Date('2026-03-01T10:00:00Z'), recordBodie
 const headers = { 'x-api-key': 'sim-key', 'content-type': 'application/json' };
 const base = 'http://sim.local/api/v1/partner';
 
-async function timed(
-  label: string,
-  n: number,
-  fn: (i: number) => unknown,
-): Promise<void> {
+async function timed(label: string, n: number, fn: (i: number) => unknown): Promise<void> {
   const start = performance.now();
   for (let i = 0; i < n; i++) await fn(i);
   const ms = performance.now() - start;

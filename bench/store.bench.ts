@@ -47,6 +47,7 @@ function pipelineCommit(i: number): StoreChanges {
         distributionStatus: null,
         caseStatus: null,
         caseStage: null,
+        document: null,
         balanceTotal: null,
         closed: false,
         lastCheckedAt: null,

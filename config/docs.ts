@@ -36,7 +36,8 @@ function walk(schema: z.ZodType, path: string, rows: Row[], inherited = ''): voi
   const def = current.def as { type: string; valueType?: z.ZodType };
   if (current instanceof z.ZodObject) {
     if (path) rows.push({ path, type: 'object', def: '', secret, description });
-    for (const [key, child] of Object.entries(current.shape as Record<string, z.ZodType>)) {
+    const shape: Record<string, z.ZodType> = current.shape;
+    for (const [key, child] of Object.entries(shape)) {
       walk(child, path ? `${path}.${key}` : key, rows);
     }
     return;

@@ -32,13 +32,16 @@ const ENV_OVERRIDES: { name: string; path: string[]; number?: boolean }[] = [
 /** Expands `${VAR}` and `${VAR:-default}` in every string of a parsed YAML tree. */
 export function expandEnv(value: unknown, env: Env, issues: FieldIssue[], path = ''): unknown {
   if (typeof value === 'string') {
-    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_m, name: string, def?: string) => {
-      const found = env[name];
-      if (found !== undefined && found !== '') return found;
-      if (def !== undefined) return def;
-      issues.push({ path, message: `environment variable ${name} is not set` });
-      return '';
-    });
+    return value.replace(
+      /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g,
+      (_m, name: string, def?: string) => {
+        const found = env[name];
+        if (found !== undefined && found !== '') return found;
+        if (def !== undefined) return def;
+        issues.push({ path, message: `environment variable ${name} is not set` });
+        return '';
+      },
+    );
   }
   if (Array.isArray(value)) return value.map((v, i) => expandEnv(v, env, issues, `${path}[${i}]`));
   if (value && typeof value === 'object') {
@@ -61,14 +64,21 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
   node[path[path.length - 1]!] = value;
 }
 
-export function applyEnvOverrides(raw: Record<string, unknown>, env: Env, issues: FieldIssue[]): void {
+export function applyEnvOverrides(
+  raw: Record<string, unknown>,
+  env: Env,
+  issues: FieldIssue[],
+): void {
   for (const o of ENV_OVERRIDES) {
     const value = env[o.name];
     if (value === undefined || value === '') continue;
     if (o.number) {
       const n = Number(value);
       if (!Number.isInteger(n)) {
-        issues.push({ path: o.path.join('.'), message: `${o.name} must be an integer, got "${value}"` });
+        issues.push({
+          path: o.path.join('.'),
+          message: `${o.name} must be an integer, got "${value}"`,
+        });
         continue;
       }
       setPath(raw, o.path, n);
@@ -121,11 +131,16 @@ export async function readConfigFile(file: string, issues: FieldIssue[]): Promis
   }
 }
 
-export function parseConfig(raw: unknown, options: Omit<LoadConfigOptions, 'file'>): ConnectorConfig {
+export function parseConfig(
+  raw: unknown,
+  options: Omit<LoadConfigOptions, 'file'>,
+): ConnectorConfig {
   const issues: FieldIssue[] = [];
   const expanded = expandEnv(raw ?? {}, options.env, issues);
   if (!expanded || typeof expanded !== 'object' || Array.isArray(expanded)) {
-    throw new ConfigError('config must be a YAML mapping', [{ path: '(root)', message: 'expected a mapping' }]);
+    throw new ConfigError('config must be a YAML mapping', [
+      { path: '(root)', message: 'expected a mapping' },
+    ]);
   }
   const tree = expanded as Record<string, unknown>;
   applyEnvOverrides(tree, options.env, issues);
@@ -133,7 +148,10 @@ export function parseConfig(raw: unknown, options: Omit<LoadConfigOptions, 'file
   if (!result.success) issues.push(...zodIssues(result.error));
   if (result.success && options.requireAgency) {
     if (!result.data.agency.baseUrl) {
-      issues.push({ path: 'agency.baseUrl', message: 'required by start (or set AGENCY_BASE_URL)' });
+      issues.push({
+        path: 'agency.baseUrl',
+        message: 'required by start (or set AGENCY_BASE_URL)',
+      });
     }
     if (!result.data.agency.apiKey) {
       issues.push({ path: 'agency.apiKey', message: 'required by start (or set AGENCY_API_KEY)' });

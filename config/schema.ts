@@ -24,7 +24,11 @@ const address = z
 
 const seller = z
   .object({
-    businessId: z.string().min(1).max(20).describe('Seller business ID (Y-tunnus), e.g. 0646115-8.'),
+    businessId: z
+      .string()
+      .min(1)
+      .max(20)
+      .describe('Seller business ID (Y-tunnus), e.g. 0646115-8.'),
     name: z.string().min(1).max(200).describe('Seller name printed on invoices.'),
     vatCode: z.string().max(20).optional().describe('Seller VAT number, e.g. FI06461158.'),
     address: address.describe('Seller postal address.'),
@@ -104,7 +108,10 @@ const debtCollection = z
 
 const source = z
   .object({
-    adapter: z.enum(['generic', 'atomia']).default('generic').describe('ERP adapter for this source.'),
+    adapter: z
+      .enum(['generic', 'atomia'])
+      .default('generic')
+      .describe('ERP adapter for this source.'),
     ingressToken: secret(z.string().min(16).optional()).describe(
       'Bearer token for POST /v1/events from this source (HTTP ingress). Unset: ingress refused.',
     ),
@@ -125,14 +132,24 @@ export const brokerSchema = z
       .default('amqp://guest:guest@127.0.0.1:5672')
       .describe('AMQP URL (env AMQP_URL). Its password is masked in every printout.'),
     heartbeatSeconds: z.number().int().min(1).max(60).default(15).describe('AMQP heartbeat.'),
-    prefetch: z.number().int().min(1).max(500).default(20).describe('Unacked deliveries per consumer.'),
+    prefetch: z
+      .number()
+      .int()
+      .min(1)
+      .max(500)
+      .default(20)
+      .describe('Unacked deliveries per consumer.'),
     inboundExchange: z.string().min(1).default('erp.events').describe('Exchange ERPs publish to.'),
     outboundExchange: z
       .string()
       .min(1)
       .default('agency.events')
       .describe('Exchange the connector publishes results and news to.'),
-    queuePrefix: z.string().min(1).default('connector').describe('Prefix of the connector’s queues.'),
+    queuePrefix: z
+      .string()
+      .min(1)
+      .default('connector')
+      .describe('Prefix of the connector’s queues.'),
     deliveryLimit: z
       .number()
       .int()
@@ -156,15 +173,31 @@ export const brokerSchema = z
       .min(1)
       .default(8)
       .describe('Delivery attempts through delay queues before a transient failure dead-letters.'),
-    maxInFlightPublishes: z.number().int().min(1).default(256).describe('Unconfirmed publishes cap.'),
-    publishTimeoutMs: z.number().int().min(100).default(10_000).describe('Confirm wait per publish.'),
+    maxInFlightPublishes: z
+      .number()
+      .int()
+      .min(1)
+      .default(256)
+      .describe('Unconfirmed publishes cap.'),
+    publishTimeoutMs: z
+      .number()
+      .int()
+      .min(100)
+      .default(10_000)
+      .describe('Confirm wait per publish.'),
     maxMessageBytes: z
       .number()
       .int()
       .min(1024)
       .default(1_048_576)
       .describe('Inbound body limit, checked before JSON.parse.'),
-    maxJsonDepth: z.number().int().min(4).max(256).default(32).describe('Inbound JSON nesting limit.'),
+    maxJsonDepth: z
+      .number()
+      .int()
+      .min(4)
+      .max(256)
+      .default(32)
+      .describe('Inbound JSON nesting limit.'),
   })
   .strict();
 
@@ -189,7 +222,9 @@ export const agencySchema = z
           .int()
           .min(1)
           .default(1)
-          .describe('Connector instances sharing the key; each uses requestsPerSecond / instances.'),
+          .describe(
+            'Connector instances sharing the key; each uses requestsPerSecond / instances.',
+          ),
       })
       .strict()
       .default({ requestsPerSecond: 10, maxConcurrent: 4, instances: 1 })
@@ -233,7 +268,9 @@ export const configSchema = z
           .string()
           .regex(/^(sqlite:|mongodb(\+srv)?:\/\/)/, 'sqlite:<path> or mongodb://…')
           .default('sqlite:.data/connector.sqlite')
-          .describe('Store URL (env STORE_URL): sqlite:<path> (default) or mongodb://… (replica set).'),
+          .describe(
+            'Store URL (env STORE_URL): sqlite:<path> (default) or mongodb://… (replica set).',
+          ),
       })
       .strict()
       .default({ url: 'sqlite:.data/connector.sqlite' })
@@ -241,7 +278,13 @@ export const configSchema = z
     http: z
       .object({
         host: z.string().default('127.0.0.1').describe('Bind address of the HTTP server.'),
-        port: z.number().int().min(0).max(65535).default(8080).describe('HTTP port (env HTTP_PORT).'),
+        port: z
+          .number()
+          .int()
+          .min(0)
+          .max(65535)
+          .default(8080)
+          .describe('HTTP port (env HTTP_PORT).'),
         opsToken: secret(z.string().min(16).optional()).describe(
           'Bearer token of the ops API and dashboard login (env OPS_TOKEN). Unset: ops API off.',
         ),

@@ -34,7 +34,8 @@ export function createBrokerPort(broker: Broker, config: ConnectorConfig): Broke
     agencyExchange: config.broker.outboundExchange,
   });
   return {
-    publish: (exchange, routingKey, body, options) => broker.publish(exchange, routingKey, body, options),
+    publish: (exchange, routingKey, body, options) =>
+      broker.publish(exchange, routingKey, body, options),
     sendToQueue: (queue, body, options) => broker.sendToQueue(queue, body, options),
     publishDelayed: (targetQueue, delayMs, body, options) =>
       broker.publish(

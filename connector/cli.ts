@@ -46,7 +46,9 @@ async function run(argv: string[]): Promise<number> {
       return 2;
     case 'mappings': {
       if (rest[0] !== 'test') {
-        process.stderr.write(`unknown mappings subcommand "${rest[0] ?? ''}"; try: mappings test\n`);
+        process.stderr.write(
+          `unknown mappings subcommand "${rest[0] ?? ''}"; try: mappings test\n`,
+        );
         return 2;
       }
       const { runMappingsTestCli } = await import('./mapping/test-runner.ts');

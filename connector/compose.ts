@@ -91,8 +91,9 @@ export async function composeConnector(
   if (options.http !== false) {
     const app = createHttpApp({ readiness: () => connector.readiness() });
     httpPort = await new Promise<number>((resolve) => {
-      server = serve({ fetch: app.fetch, port: config.http.port, hostname: config.http.host }, (info) =>
-        resolve(info.port),
+      server = serve(
+        { fetch: app.fetch, port: config.http.port, hostname: config.http.host },
+        (info) => resolve(info.port),
       );
     });
     logger.info({ port: httpPort }, 'http server listening');
@@ -102,7 +103,7 @@ export async function composeConnector(
     connector,
     httpPort,
     async stop() {
-      const s = server as ReturnType<typeof serve> | null;
+      const s = server;
       if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
       await connector.stop();
     },

@@ -23,7 +23,11 @@ export async function runStart(argv: string[], env: Env): Promise<number> {
   }
   let config;
   try {
-    config = await loadConfig({ file: values.config ?? env.CONNECTOR_CONFIG, env, requireAgency: true });
+    config = await loadConfig({
+      file: values.config ?? env.CONNECTOR_CONFIG,
+      env,
+      requireAgency: true,
+    });
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`cannot start: ${formatConfigError(err)}`);
@@ -31,7 +35,11 @@ export async function runStart(argv: string[], env: Env): Promise<number> {
     }
     throw err;
   }
-  const logger = createLogger({ level: config.log.level, pretty: config.log.pretty, isTty: process.stdout.isTTY });
+  const logger = createLogger({
+    level: config.log.level,
+    pretty: config.log.pretty,
+    isTty: process.stdout.isTTY,
+  });
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
   // Listen for the stop signal before anything starts: a signal during start-up stops cleanly.
   const stopRequested = new Promise<void>((resolve) => {

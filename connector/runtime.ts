@@ -72,7 +72,11 @@ export function createConnector(deps: ConnectorDeps) {
   const logger = root.child({ module: 'connector' });
   const now = deps.now ?? (() => new Date());
   const names = queueNames(config);
-  const relay = createOutboxRelay({ store, publisher: broker, logger: root.child({ module: 'outbox' }) });
+  const relay = createOutboxRelay({
+    store,
+    publisher: broker,
+    logger: root.child({ module: 'outbox' }),
+  });
   const retries = createRetryPublisher({
     transport: broker,
     delaysMs: config.broker.retryDelaysMs,
@@ -116,7 +120,10 @@ export function createConnector(deps: ConnectorDeps) {
   async function setPaused(pause: boolean, reason: string): Promise<void> {
     if (pause === paused) return;
     paused = pause;
-    logger.info({ reason }, pause ? 'agency held back: intake paused' : 'agency flows: intake resumed');
+    logger.info(
+      { reason },
+      pause ? 'agency held back: intake paused' : 'agency flows: intake resumed',
+    );
     for (const source of sources) {
       const queue = names.inbound(source);
       await (pause ? broker.pause(queue) : broker.resume(queue)).catch((err: unknown) =>
@@ -148,7 +155,9 @@ export function createConnector(deps: ConnectorDeps) {
     readiness,
     async checkAgency(): Promise<void> {
       const result = await agency.checkConnection();
-      lastAgencyCheck = result.ok ? { ok: true, reason: 'ok' } : { ok: false, reason: result.reason };
+      lastAgencyCheck = result.ok
+        ? { ok: true, reason: 'ok' }
+        : { ok: false, reason: result.reason };
     },
     async start(): Promise<void> {
       unsubscribe = agency.onBackpressure((e) => {

@@ -118,13 +118,7 @@ export interface CreateInvoiceResponse {
 }
 
 export type ActionCode =
-  | 'COMMENT'
-  | 'WITHDRAW'
-  | 'DUEDATE'
-  | 'PAYMENTPLAN'
-  | 'OBJECTION'
-  | 'PAUSE'
-  | 'DIRECTPAYMENT';
+  'COMMENT' | 'WITHDRAW' | 'DUEDATE' | 'PAYMENTPLAN' | 'OBJECTION' | 'PAUSE' | 'DIRECTPAYMENT';
 
 export const ACTION_CODES: readonly ActionCode[] = [
   'COMMENT',

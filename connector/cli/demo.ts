@@ -39,7 +39,10 @@ function describe(result: Result | undefined): string {
   }
 }
 
-async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
+async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+): Promise<boolean> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     if (await check()) return true;
@@ -85,7 +88,11 @@ export async function runDemo(_argv: string[], env: Env): Promise<number> {
     topology: {
       exchanges: [
         { name: config.broker.inboundExchange, type: 'topic' },
-        { name: config.broker.outboundExchange, type: 'topic', alternateExchange: 'demo-connector.unroutable' },
+        {
+          name: config.broker.outboundExchange,
+          type: 'topic',
+          alternateExchange: 'demo-connector.unroutable',
+        },
         { name: 'demo-connector.unroutable', type: 'fanout' },
       ],
       queues: [
@@ -111,7 +118,8 @@ export async function runDemo(_argv: string[], env: Env): Promise<number> {
     { prefetch: 50 },
   );
   await waitFor(
-    async () => erp.status().connected && (await running.connector.readiness()).checks.consumers === 'ok',
+    async () =>
+      erp.status().connected && (await running.connector.readiness()).checks.consumers === 'ok',
     10_000,
   );
 
@@ -124,7 +132,9 @@ export async function runDemo(_argv: string[], env: Env): Promise<number> {
     });
     out(`  → ${event.label}`);
   }
-  const expected = new Set(events.filter((e) => !e.label.includes('not JSON')).map((e) => e.messageId));
+  const expected = new Set(
+    events.filter((e) => !e.label.includes('not JSON')).map((e) => e.messageId),
+  );
   await waitFor(() => [...expected].every((id) => results.has(id)), 30_000);
 
   out('');
@@ -139,12 +149,16 @@ export async function runDemo(_argv: string[], env: Env): Promise<number> {
   }
   const state = sim.state();
   out('');
-  out(`At the agency: ${state.invoices.length} invoice(s), ${state.actions.length} action(s) received.`);
+  out(
+    `At the agency: ${state.invoices.length} invoice(s), ${state.actions.length} action(s) received.`,
+  );
   await running.stop();
   await erp.close();
   await agency.close();
   await flushLogger(logger);
   out('');
-  out('Next: `npm test`, `agency-connector simulator`, and README.md for configuration and operations.');
+  out(
+    'Next: `npm test`, `agency-connector simulator`, and README.md for configuration and operations.',
+  );
   return 0;
 }

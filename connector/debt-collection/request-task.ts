@@ -16,7 +16,11 @@ export function stateEventType(state: TaskState): string {
   return `debt_collection.${state.toLowerCase()}`;
 }
 
-export function newTask(ctx: StepContext, dueDate: string | null, creditInvoice: boolean): DebtCollectionTask {
+export function newTask(
+  ctx: StepContext,
+  dueDate: string | null,
+  creditInvoice: boolean,
+): DebtCollectionTask {
   const now = ctx.target.now.toISOString();
   const settings = ctx.sourceConfig.debtCollection;
   const state: TaskState = settings.autoApprove ? 'APPROVED' : 'PENDING_APPROVAL';
@@ -34,7 +38,12 @@ export function newTask(ctx: StepContext, dueDate: string | null, creditInvoice:
     lastCheckedAt: null,
     result: null,
     transitions: [
-      { at: now, from: null, to: state, cause: settings.autoApprove ? 'requested (auto-approved)' : 'requested' },
+      {
+        at: now,
+        from: null,
+        to: state,
+        cause: settings.autoApprove ? 'requested (auto-approved)' : 'requested',
+      },
     ],
     createdAt: now,
     updatedAt: now,
@@ -51,7 +60,11 @@ export async function applyDebtCollectionRequest(
   ctx: StepContext,
 ): Promise<StepResult | null> {
   if (ctx.event.type !== 'invoice.debt_collection_requested') return null;
-  const data = ctx.event.data as { dueDate?: unknown; debtCollectionDueDate?: unknown; creditInvoice?: unknown };
+  const data = ctx.event.data as {
+    dueDate?: unknown;
+    debtCollectionDueDate?: unknown;
+    creditInvoice?: unknown;
+  };
   const existing = await store.getTaskByInvoice(ctx.source, ctx.invoiceNumber);
   const live = existing && existing.state !== 'CANCELLED' && existing.state !== 'COLLECTED';
   const task = live

@@ -11,7 +11,10 @@ import type { StepContext, StepResult } from '../pipeline/apply-event.ts';
 import { resultRow } from '../pipeline/results.ts';
 import { stateEventType } from './request-task.ts';
 
-const TASK_EVENTS = new Set(['debt_collection.paid_internally', 'debt_collection.cancel_requested']);
+const TASK_EVENTS = new Set([
+  'debt_collection.paid_internally',
+  'debt_collection.cancel_requested',
+]);
 
 export interface TaskLookup {
   getTask(id: string): Promise<DebtCollectionTask | null>;
@@ -66,9 +69,17 @@ export async function applyTaskEvent(
     ]);
   }
   if (task.state === 'CANCELLED' || task.state === 'COLLECTED') {
-    return { kind: 'done', outcome: `task already ${task.state}`, invoice: null, results: [taskResult(ctx, task)] };
+    return {
+      kind: 'done',
+      outcome: `task already ${task.state}`,
+      invoice: null,
+      results: [taskResult(ctx, task)],
+    };
   }
-  const reason = ctx.event.type === 'debt_collection.paid_internally' ? 'PAID_IN_ERP' : (data.reason ?? 'MANUAL');
+  const reason =
+    ctx.event.type === 'debt_collection.paid_internally'
+      ? 'PAID_IN_ERP'
+      : (data.reason ?? 'MANUAL');
   const at = ctx.target.now.toISOString();
   if (task.state !== 'SENT') {
     const cancelled = transition(task, 'CANCELLED', `${reason} before it was sent`, reason, at);

@@ -8,7 +8,7 @@ import { secureHeaders } from 'hono/secure-headers';
 export interface ReadinessReport {
   ready: boolean;
   /** Part name → ok, or a short reason (no URLs, versions or queue names). */
-  checks: Record<string, 'ok' | string>;
+  checks: Record<string, string>;
 }
 
 export interface HttpAppOptions {
@@ -27,7 +27,10 @@ export function createHttpApp(options: HttpAppOptions): Hono {
       ready: false,
       checks: { readiness: 'check failed' },
     }));
-    return c.json({ status: report.ready ? 'ready' : 'not ready', checks: report.checks }, report.ready ? 200 : 503);
+    return c.json(
+      { status: report.ready ? 'ready' : 'not ready', checks: report.checks },
+      report.ready ? 200 : 503,
+    );
   });
   if (options.metrics) {
     const metrics = options.metrics;

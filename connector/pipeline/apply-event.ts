@@ -67,7 +67,9 @@ export interface ApplyDeps {
 }
 
 function money(value: unknown): string {
-  return new Decimal(String(value ?? '0')).toFixed(2);
+  return new Decimal(typeof value === 'string' || typeof value === 'number' ? value : '0').toFixed(
+    2,
+  );
 }
 
 export function newInvoiceRecord(ctx: StepContext, data: Record<string, unknown>): InvoiceRecord {
@@ -135,7 +137,8 @@ export function createApplier(deps: ApplyDeps) {
     const data = ctx.event.data as Record<string, unknown>;
     const existing = await store.getInvoice(ctx.source, ctx.invoiceNumber);
     const mapped = await mapEvent(ctx, existing);
-    if (mapped.request !== 'createInvoice') throw new Error(`${mapped.file} must produce createInvoice`);
+    if (mapped.request !== 'createInvoice')
+      throw new Error(`${mapped.file} must produce createInvoice`);
     let alreadyExisted = existing?.status === 'CREATED';
     if (!alreadyExisted) {
       await inFlight(ctx);
@@ -163,10 +166,16 @@ export function createApplier(deps: ApplyDeps) {
   }
 
   /** Finds the case id of a created invoice; null when the agency has no case for it yet. */
-  async function resolveCase(ctx: StepContext, invoice: InvoiceRecord): Promise<InvoiceRecord | null> {
+  async function resolveCase(
+    ctx: StepContext,
+    invoice: InvoiceRecord,
+  ): Promise<InvoiceRecord | null> {
     if (invoice.caseId) return invoice;
     try {
-      const found = await agency.getCase({ invoiceNumber: ctx.invoiceNumber }, callOptions(ctx, 'action'));
+      const found = await agency.getCase(
+        { invoiceNumber: ctx.invoiceNumber },
+        callOptions(ctx, 'action'),
+      );
       return { ...invoice, caseId: found.caseId, updatedAt: deps.now().toISOString() };
     } catch (err) {
       if (isAgencyError(err) && err.kind === 'not_found') return null;
@@ -182,7 +191,10 @@ export function createApplier(deps: ApplyDeps) {
     const started = Date.parse(ctx.entry.attemptStartedAt ?? '');
     const settleLeftMs = started + deps.reconcileSettleMs - deps.now().getTime();
     if (Number.isFinite(started) && settleLeftMs > 0) {
-      throw new ReconcilePendingError('earlier attempt not visible at the agency yet', settleLeftMs);
+      throw new ReconcilePendingError(
+        'earlier attempt not visible at the agency yet',
+        settleLeftMs,
+      );
     }
     return false;
   }
@@ -207,7 +219,8 @@ export function createApplier(deps: ApplyDeps) {
       return { kind: 'park', reason: 'invoice not yet accepted by the agency', invoice: null };
     }
     const invoice = await resolveCase(ctx, stored);
-    if (!invoice) return { kind: 'park', reason: 'agency has no case for the invoice yet', invoice: null };
+    if (!invoice)
+      return { kind: 'park', reason: 'agency has no case for the invoice yet', invoice: null };
     const mapped = await mapEvent(ctx, invoice);
     const ambiguousBefore = ctx.entry.state === 'IN_FLIGHT' || ctx.entry.state === 'UNKNOWN';
     let outcome = 'accepted';
@@ -217,7 +230,9 @@ export function createApplier(deps: ApplyDeps) {
         outcome = 'accepted (reconciled: the agency had applied it)';
       } else {
         await inFlight(ctx);
-        const money = mapped.body.actions.some((a) => a.code === 'DIRECTPAYMENT' || a.code === 'WITHDRAW');
+        const money = mapped.body.actions.some(
+          (a) => a.code === 'DIRECTPAYMENT' || a.code === 'WITHDRAW',
+        );
         await agency.createActions(mapped.body, callOptions(ctx, money ? 'money' : 'action'));
       }
     } else {

@@ -7,7 +7,12 @@
  */
 import type { InboxEntry, ParkedEvent, StoreChanges } from '../../adapters/store/index.ts';
 import type { ConnectorConfig } from '../../config/index.ts';
-import { decodeBody, type AdapterOutput, type ErpAdapter, type InboundEvent } from '../contract/index.ts';
+import {
+  decodeBody,
+  type AdapterOutput,
+  type ErpAdapter,
+  type InboundEvent,
+} from '../contract/index.ts';
 import { queryReply, sendReply } from '../../adapters/erp/atomia/index.ts';
 import { applyDebtCollectionRequest } from '../debt-collection/request-task.ts';
 import { applyTaskEvent } from '../debt-collection/task-events.ts';
@@ -62,7 +67,11 @@ function invoiceNumberOf(event: InboundEvent): string {
 }
 
 /** What can be recovered from a body that failed validation, for the dead letter and the rejection. */
-function salvage(body: unknown): { id: string | null; type: string | null; invoiceNumber: string | null } {
+function salvage(body: unknown): {
+  id: string | null;
+  type: string | null;
+  invoiceNumber: string | null;
+} {
   if (!body || typeof body !== 'object') return { id: null, type: null, invoiceNumber: null };
   const b = body as Record<string, unknown>;
   const data = (b.data ?? {}) as Record<string, unknown>;
@@ -95,14 +104,18 @@ export function createInboundHandler(deps: InboundHandlerDeps) {
     d.ack();
   }
 
-  async function deadLetterInvalid(source: string, d: InboundDelivery, err: unknown): Promise<void> {
+  async function deadLetterInvalid(
+    source: string,
+    d: InboundDelivery,
+    err: unknown,
+  ): Promise<void> {
     const outcome = decideOutcome(err, {
       attempt: 1,
       maxAttempts: 1,
       retryDelaysMs: config.broker.retryDelaysMs,
     });
     if (outcome.kind !== 'dead-letter') throw err;
-    let parsed: unknown = null;
+    let parsed: unknown;
     try {
       parsed = d.body.length <= limits.maxBytes ? JSON.parse(d.body.toString('utf8')) : null;
     } catch {
@@ -118,7 +131,10 @@ export function createInboundHandler(deps: InboundHandlerDeps) {
       reason: outcome.reason,
       detail: outcome.detail,
       errorClass: outcome.errorClass,
-      original: d.body.length <= limits.maxBytes ? d.body.toString('utf8') : `(${d.body.length} bytes, not kept)`,
+      original:
+        d.body.length <= limits.maxBytes
+          ? d.body.toString('utf8')
+          : `(${d.body.length} bytes, not kept)`,
       routingKey: headerString(d.headers, 'x-original-routing-key') ?? d.routingKey,
       mappedRequest: null,
       agencyAnswers: [],
@@ -128,7 +144,10 @@ export function createInboundHandler(deps: InboundHandlerDeps) {
     });
     const issues = err instanceof InvalidMessageError ? err.issues : [];
     const rejected = rejectedRow(target(source), info, outcome.detail, issues);
-    const outbox = [deadLetterCopyRow(letter, deps.dlxExchange, now), ...(rejected ? [rejected] : [])];
+    const outbox = [
+      deadLetterCopyRow(letter, deps.dlxExchange, now),
+      ...(rejected ? [rejected] : []),
+    ];
     const inbox: InboxEntry[] = info.id
       ? [
           {
@@ -154,7 +173,10 @@ export function createInboundHandler(deps: InboundHandlerDeps) {
         return;
       }
     }
-    logger.warn({ source, messageId: letter.messageId, reason: outcome.reason }, 'message dead-lettered');
+    logger.warn(
+      { source, messageId: letter.messageId, reason: outcome.reason },
+      'message dead-lettered',
+    );
     deps.onOutcome?.({ source, type: info.type ?? 'unknown', outcome: 'dead_lettered' });
     await commitAndPublish({ deadLetters: [letter], outbox, inbox }, d);
   }
@@ -181,13 +203,21 @@ export function createInboundHandler(deps: InboundHandlerDeps) {
     const mine = line.find((p) => p.messageId === ctx.envelope.id);
     const routingKey = headerString(d.headers, 'x-original-routing-key') ?? d.routingKey;
     if (outcome.kind === 'requeue') {
-      logger.warn({ reason: outcome.reason, errorClass: outcome.errorClass }, 'requeued after a failure');
+      logger.warn(
+        { reason: outcome.reason, errorClass: outcome.errorClass },
+        'requeued after a failure',
+      );
       d.nack({ requeue: true });
       return;
     }
     if (outcome.kind === 'retry') {
       const state = outcome.unknown || ctx.entry.state === 'UNKNOWN' ? 'UNKNOWN' : 'PENDING';
-      const entry: InboxEntry = { ...ctx.entry, state, outcome: `retrying: ${outcome.reason}`, updatedAt: nowIso };
+      const entry: InboxEntry = {
+        ...ctx.entry,
+        state,
+        outcome: `retrying: ${outcome.reason}`,
+        updatedAt: nowIso,
+      };
       const parkedAdd = mine
         ? []
         : [
@@ -228,7 +258,12 @@ export function createInboundHandler(deps: InboundHandlerDeps) {
     const invoice = await store.getInvoice(ctx.source, ctx.invoiceNumber);
     const rejected = rejectedRow(
       target(ctx.source),
-      { id: ctx.envelope.id, type: ctx.event.type, invoiceNumber: ctx.invoiceNumber, caseId: invoice?.caseId ?? null },
+      {
+        id: ctx.envelope.id,
+        type: ctx.event.type,
+        invoiceNumber: ctx.invoiceNumber,
+        caseId: invoice?.caseId ?? null,
+      },
       outcome.detail,
       [],
     );
@@ -258,12 +293,22 @@ export function createInboundHandler(deps: InboundHandlerDeps) {
     );
   }
 
-  async function finish(ctx: StepContext, d: InboundDelivery, line: ParkedEvent[], result: StepResult) {
+  async function finish(
+    ctx: StepContext,
+    d: InboundDelivery,
+    line: ParkedEvent[],
+    result: StepResult,
+  ) {
     const now = deps.now();
     const mine = line.find((p) => p.messageId === ctx.envelope.id);
     const routingKey = headerString(d.headers, 'x-original-routing-key') ?? d.routingKey;
     if (result.kind === 'park') {
-      const entry: InboxEntry = { ...ctx.entry, state: 'PARKED', outcome: `parked: ${result.reason}`, updatedAt: now.toISOString() };
+      const entry: InboxEntry = {
+        ...ctx.entry,
+        state: 'PARKED',
+        outcome: `parked: ${result.reason}`,
+        updatedAt: now.toISOString(),
+      };
       const parked = parkRow({
         source: ctx.source,
         invoiceNumber: ctx.invoiceNumber,
@@ -342,10 +387,15 @@ export function createInboundHandler(deps: InboundHandlerDeps) {
     };
     const line = await store.parkedFor(source, invoiceNumber);
     const head = line[0];
-    const bypass = event.type === 'invoice.created' || event.type === 'invoice.debt_collection_requested';
+    const bypass =
+      event.type === 'invoice.created' || event.type === 'invoice.debt_collection_requested';
     if (head && head.messageId !== envelope.id && !bypass) {
       // An older event of this invoice waits: keep the order, wait behind it.
-      return finish(ctx, d, line, { kind: 'park', reason: `behind ${head.type} ${head.messageId}`, invoice: null });
+      return finish(ctx, d, line, {
+        kind: 'park',
+        reason: `behind ${head.type} ${head.messageId}`,
+        invoice: null,
+      });
     }
     try {
       const local =
@@ -354,7 +404,9 @@ export function createInboundHandler(deps: InboundHandlerDeps) {
         (deps.applyLocal ? await deps.applyLocal(ctx) : null);
       const result =
         local ??
-        (event.type === 'invoice.created' ? await applier.applyCreate(ctx) : await applier.applyAction(ctx));
+        (event.type === 'invoice.created'
+          ? await applier.applyCreate(ctx)
+          : await applier.applyAction(ctx));
       await finish(ctx, d, line, result);
     } catch (err) {
       const outcome = decideOutcome(err, {
@@ -399,20 +451,31 @@ export function createInboundHandler(deps: InboundHandlerDeps) {
       return;
     }
     const { envelope, event } = output;
-    const log = logger.child({ messageId: envelope.id, type: event.type, invoiceNumber: invoiceNumberOf(event) });
+    const log = logger.child({
+      messageId: envelope.id,
+      type: event.type,
+      invoiceNumber: invoiceNumberOf(event),
+    });
     try {
       await lock.run(`${source}:${invoiceNumberOf(event)}`, () =>
         underLock(source, d, envelope, event, attempt),
       );
       if (output.reply && event.type === 'invoice.debt_collection_requested') {
         const task = await store.getTaskByInvoice(source, invoiceNumberOf(event));
-        if (task) await deps.reply?.(output.reply.to, output.reply.correlationId, sendReply(task.id));
+        if (task)
+          await deps.reply?.(output.reply.to, output.reply.correlationId, sendReply(task.id));
       }
     } catch (err) {
       if (err instanceof InvoiceBusyError) {
         // Another instance works on this invoice: come back after the shortest delay.
         const routingKey = headerString(d.headers, 'x-original-routing-key') ?? d.routingKey;
-        await deps.retries.publish(source, d, routingKey, attempt, config.broker.retryDelaysMs[0] ?? 1000);
+        await deps.retries.publish(
+          source,
+          d,
+          routingKey,
+          attempt,
+          config.broker.retryDelaysMs[0] ?? 1000,
+        );
         d.ack();
         return;
       }

@@ -30,9 +30,12 @@ export function createInvoiceLock(options: InvoiceLockOptions): InvoiceLock {
     const held = await options.store.acquireLease(name, options.owner, options.leaseMs);
     if (!held) throw new InvoiceBusyError(`invoice ${key} is being processed by another instance`);
     // Renewed while the work runs, so a short lease frees the invoice soon after a crash.
-    const renew = setInterval(() => {
-      options.store.acquireLease(name, options.owner, options.leaseMs).catch(() => undefined);
-    }, Math.max(100, Math.floor(options.leaseMs / 3)));
+    const renew = setInterval(
+      () => {
+        options.store.acquireLease(name, options.owner, options.leaseMs).catch(() => undefined);
+      },
+      Math.max(100, Math.floor(options.leaseMs / 3)),
+    );
     renew.unref();
     try {
       return await fn();

@@ -64,9 +64,9 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     } catch (err) {
       failures += 1;
       logger.debug({ err, outboxId: row.id }, 'outbox publish failed; the sweep retries it');
-      await store.markOutboxFailed(row.id, err instanceof Error ? err.message : String(err)).catch(
-        () => undefined,
-      );
+      await store
+        .markOutboxFailed(row.id, err instanceof Error ? err.message : String(err))
+        .catch(() => undefined);
       return false;
     } finally {
       inFlight.delete(row.id);

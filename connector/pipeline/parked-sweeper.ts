@@ -79,7 +79,10 @@ export function createParkedSweeper(options: ParkedSweeperOptions) {
         : {}),
     };
     await store.commit(changes);
-    logger.warn({ messageId: p.messageId, source: p.source }, 'parked event expired; dead-lettered');
+    logger.warn(
+      { messageId: p.messageId, source: p.source },
+      'parked event expired; dead-lettered',
+    );
     return outbox;
   }
 

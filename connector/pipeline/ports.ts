@@ -18,7 +18,12 @@ export interface PublishOptions {
 
 export interface Publisher {
   /** Resolves only on the broker's confirm; rejects on nack, return (unroutable) or close. */
-  publish(exchange: string, routingKey: string, body: string, options: PublishOptions): Promise<void>;
+  publish(
+    exchange: string,
+    routingKey: string,
+    body: string,
+    options: PublishOptions,
+  ): Promise<void>;
   sendToQueue(queue: string, body: string, options: PublishOptions): Promise<void>;
 }
 
@@ -46,7 +51,10 @@ export interface AgencyPort {
     body: CreateInvoiceRequest,
     options?: AgencyCallOptions,
   ): Promise<{ invoiceNumber: string; status: string; alreadyExisted: boolean }>;
-  createActions(body: CreateActionsRequest, options?: AgencyCallOptions): Promise<CreateActionsResponse>;
+  createActions(
+    body: CreateActionsRequest,
+    options?: AgencyCallOptions,
+  ): Promise<CreateActionsResponse>;
   getCase(
     query: { caseId: string } | { invoiceNumber: string },
     options?: AgencyCallOptions,

@@ -62,7 +62,12 @@ export const ACTION_CODE_BY_TYPE: Record<string, string> = {
 /** The rejected event for a permanently failed inbound event (contract §4). */
 export function rejectedRow(
   target: ResultTarget,
-  inbound: { id: string | null; type: string | null; invoiceNumber: string | null; caseId?: string | null },
+  inbound: {
+    id: string | null;
+    type: string | null;
+    invoiceNumber: string | null;
+    caseId?: string | null;
+  },
   reason: string,
   errors: FieldIssue[],
 ): OutboxRow | null {
@@ -143,11 +148,7 @@ export function deadLetter(input: DeadLetterInput): DeadLetter {
 }
 
 /** The broker-side copy of a dead letter: the original body, the reason in headers. */
-export function deadLetterCopyRow(
-  letter: DeadLetter,
-  dlxExchange: string,
-  now: Date,
-): OutboxRow {
+export function deadLetterCopyRow(letter: DeadLetter, dlxExchange: string, now: Date): OutboxRow {
   return {
     id: `dlq:${letter.id}`,
     exchange: dlxExchange,

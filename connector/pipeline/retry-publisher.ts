@@ -39,12 +39,15 @@ export function createRetryPublisher(options: {
     async publish(source, delivery, originalRoutingKey, nextAttempt, delayMs) {
       const headers: Record<string, string | number> = {};
       for (const [k, v] of Object.entries(delivery.headers)) {
-        if (k.startsWith('x-death') || k === 'x-delivery-count' || k.startsWith('x-first-death')) continue;
+        if (k.startsWith('x-death') || k === 'x-delivery-count' || k.startsWith('x-first-death'))
+          continue;
         if (typeof v === 'string' || typeof v === 'number') headers[k] = v;
       }
       headers['x-connector-attempt'] = nextAttempt;
       headers['x-original-routing-key'] = originalRoutingKey;
-      const messageId = delivery.messageId ?? (typeof headers['x-message-id'] === 'string' ? headers['x-message-id'] : undefined);
+      const messageId =
+        delivery.messageId ??
+        (typeof headers['x-message-id'] === 'string' ? headers['x-message-id'] : undefined);
       await options.transport.publishDelayed(
         options.inboundQueue(source),
         pickDelayMs(options.delaysMs, delayMs),

@@ -28,8 +28,16 @@ export interface RawAmqp {
   connection: ChannelModel;
   channel: Channel;
   /** Binds a fresh classic queue to an exchange and collects what arrives. */
-  collect(exchange: string, pattern: string): Promise<{ messages: ConsumeMessage[]; queue: string }>;
-  publish(exchange: string, routingKey: string, body: string | Buffer, messageId?: string): Promise<void>;
+  collect(
+    exchange: string,
+    pattern: string,
+  ): Promise<{ messages: ConsumeMessage[]; queue: string }>;
+  publish(
+    exchange: string,
+    routingKey: string,
+    body: string | Buffer,
+    messageId?: string,
+  ): Promise<void>;
   messageCount(queue: string): Promise<number>;
   /** Deletes every queue and exchange whose name starts with the namespace id. */
   cleanup(ns: Namespace, extraQueues?: string[]): Promise<void>;
@@ -66,7 +74,11 @@ export async function openRawAmqp(): Promise<RawAmqp> {
           exchange,
           routingKey,
           Buffer.isBuffer(body) ? body : Buffer.from(body),
-          { persistent: true, contentType: 'application/json', ...(messageId ? { messageId } : {}) },
+          {
+            persistent: true,
+            contentType: 'application/json',
+            ...(messageId ? { messageId } : {}),
+          },
           (err) => (err ? reject(err as Error) : resolve()),
         );
       });

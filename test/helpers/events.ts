@@ -26,7 +26,14 @@ export function invoiceData(invoiceNumber: string, overrides: Record<string, unk
     delivery: { method: 'EMAIL' },
     paymentControl: true,
     lines: [
-      { description: 'Hosting', quantity: '1', unit: 'pcs', unitPrice: '119.52', vatRate: '25.5', total: '150.00' },
+      {
+        description: 'Hosting',
+        quantity: '1',
+        unit: 'pcs',
+        unitPrice: '119.52',
+        vatRate: '25.5',
+        total: '150.00',
+      },
     ],
     totals: { net: '119.52', vat: '30.48', gross: '150.00' },
     ...overrides,
@@ -40,7 +47,12 @@ export interface TestEvent {
   body: string;
 }
 
-export function envelope(source: string, type: string, data: Record<string, unknown>, id = randomUUID()): TestEvent {
+export function envelope(
+  source: string,
+  type: string,
+  data: Record<string, unknown>,
+  id = randomUUID(),
+): TestEvent {
   const body = {
     specversion: '1.0',
     id,
@@ -54,6 +66,11 @@ export function envelope(source: string, type: string, data: Record<string, unkn
   return { id, type, routingKey: `${source}.${type}`, body: JSON.stringify(body) };
 }
 
-export function parseEvent(content: Buffer): { id: string; type: string; causationid?: string; data: Record<string, unknown> } {
+export function parseEvent(content: Buffer): {
+  id: string;
+  type: string;
+  causationid?: string;
+  data: Record<string, unknown>;
+} {
   return JSON.parse(content.toString('utf8')) as never;
 }

@@ -59,14 +59,17 @@ export async function createHarness(options: HarnessOptions = {}) {
     retry: { retries: 2, minDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 60_000 },
     timeoutMs: 5000,
     circuit: { failureThreshold: 1000, openMs: 10 },
-    fetch: async (input, init) => sim.app.fetch(new Request(input as string, init)),
+    fetch: async (input, init) => sim.app.fetch(new Request(input, init)),
   });
   const store: Store = await createStore('sqlite::memory:');
   const config: ConnectorConfig = parseConfig(
     {
       broker: { retryDelaysMs: [100, 200], maxAttempts: 4 },
       pipeline: { reconcileSettleMs: 0, parkMaxHours: 1 },
-      sources: { acme: { seller: TEST_SELLER }, billing: { adapter: 'atomia', seller: TEST_SELLER } },
+      sources: {
+        acme: { seller: TEST_SELLER },
+        billing: { adapter: 'atomia', seller: TEST_SELLER },
+      },
       ...options.config,
     },
     { env: {} },
@@ -102,7 +105,11 @@ export async function createHarness(options: HarnessOptions = {}) {
           body: d.body,
           routingKey: originalRoutingKey,
           messageId: d.messageId,
-          headers: { ...d.headers, 'x-connector-attempt': nextAttempt, 'x-original-routing-key': originalRoutingKey },
+          headers: {
+            ...d.headers,
+            'x-connector-attempt': nextAttempt,
+            'x-original-routing-key': originalRoutingKey,
+          },
         });
         return Promise.resolve();
       },
@@ -119,7 +126,12 @@ export async function createHarness(options: HarnessOptions = {}) {
   });
 
   async function deliverRaw(p: Pending): Promise<DeliveryRecord> {
-    const record: DeliveryRecord = { messageId: p.messageId, acked: false, nacked: false, requeued: false };
+    const record: DeliveryRecord = {
+      messageId: p.messageId,
+      acked: false,
+      nacked: false,
+      requeued: false,
+    };
     deliveries.push(record);
     const delivery: InboundDelivery = {
       body: p.body,
@@ -153,7 +165,7 @@ export async function createHarness(options: HarnessOptions = {}) {
     /** Delivers a raw envelope to another source (e.g. the atomia `billing` source). */
     deliverTo(
       source: string,
-      body: Record<string, unknown> & { id: string; type: string },
+      body: Record<string, unknown> & { type: string },
       amqp: { replyTo?: string; correlationId?: string } = {},
     ): Promise<DeliveryRecord> {
       return deliverRaw({
@@ -161,7 +173,7 @@ export async function createHarness(options: HarnessOptions = {}) {
         body: Buffer.from(JSON.stringify(body)),
         routingKey: `${source}.${body.type}`,
         headers: {},
-        messageId: body.id,
+        messageId: typeof body.id === 'string' ? body.id : undefined,
         ...amqp,
       });
     },
@@ -169,7 +181,12 @@ export async function createHarness(options: HarnessOptions = {}) {
       failPublishes = v;
     },
     deliver(event: TestEvent): Promise<DeliveryRecord> {
-      return deliverRaw({ body: Buffer.from(event.body), routingKey: event.routingKey, headers: {}, messageId: event.id });
+      return deliverRaw({
+        body: Buffer.from(event.body),
+        routingKey: event.routingKey,
+        headers: {},
+        messageId: event.id,
+      });
     },
     deliverBody(routingKey: string, body: string, messageId?: string): Promise<DeliveryRecord> {
       return deliverRaw({ body: Buffer.from(body), routingKey, headers: {}, messageId });

@@ -43,6 +43,10 @@ export function testConfigRaw(ns: Namespace, agencyBaseUrl: string, storeFile?: 
   };
 }
 
-export function testConfig(ns: Namespace, agencyBaseUrl: string, storeFile?: string): ConnectorConfig {
+export function testConfig(
+  ns: Namespace,
+  agencyBaseUrl: string,
+  storeFile?: string,
+): ConnectorConfig {
   return parseConfig(testConfigRaw(ns, agencyBaseUrl, storeFile), { env: {} });
 }

@@ -5,8 +5,18 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSimulator } from '../../../adapters/agency/simulator/index.ts';
-import { openRawAmqp, uniqueNamespace, waitUntil, type Namespace, type RawAmqp } from '../../helpers/amqp.ts';
-import { startConnectorProcess, writeConfigFile, type ConnectorProcess } from '../../helpers/connector-process.ts';
+import {
+  openRawAmqp,
+  uniqueNamespace,
+  waitUntil,
+  type Namespace,
+  type RawAmqp,
+} from '../../helpers/amqp.ts';
+import {
+  startConnectorProcess,
+  writeConfigFile,
+  type ConnectorProcess,
+} from '../../helpers/connector-process.ts';
 import { envelope, invoiceData, parseEvent } from '../../helpers/events.ts';
 import { testConfigRaw } from '../../helpers/test-config.ts';
 
@@ -38,7 +48,11 @@ describe('ack after confirm (connector process killed mid-call)', () => {
     const results = await raw.collect(ns.agencyExchange, 'acme.#');
     const event = envelope('acme', 'invoice.created', invoiceData('200001'));
     await raw.publish(ns.erpExchange, event.routingKey, event.body, event.id);
-    await waitUntil(() => sim.state().ledger.some((e) => e.endpoint === 'POST /invoice'), 10_000, 'request at the agency');
+    await waitUntil(
+      () => sim.state().ledger.some((e) => e.endpoint === 'POST /invoice'),
+      10_000,
+      'request at the agency',
+    );
     await proc.kill('SIGKILL');
     expect(results.messages).toHaveLength(0);
     sim.setFaults({ latencyMs: 0 });
@@ -48,7 +62,11 @@ describe('ack after confirm (connector process killed mid-call)', () => {
     expect(accepted.type).toBe('invoice.accepted');
     expect(accepted.causationid).toBe(event.id);
     expect(sim.state().invoiceCreates['200001']?.committed).toBe(1);
-    await waitUntil(async () => (await raw.messageCount(`${ns.prefix}.acme.inbound`)) === 0, 5000, 'nothing left');
+    await waitUntil(
+      async () => (await raw.messageCount(`${ns.prefix}.acme.inbound`)) === 0,
+      5000,
+      'nothing left',
+    );
   });
 
   it('stops gracefully on SIGTERM with exit code 0', async () => {

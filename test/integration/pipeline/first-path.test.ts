@@ -7,7 +7,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSimulator } from '../../../adapters/agency/simulator/index.ts';
 import { composeConnector, type RunningConnector } from '../../../connector/compose.ts';
 import { createLogger } from '../../../connector/logger.ts';
-import { openRawAmqp, uniqueNamespace, waitUntil, type Namespace, type RawAmqp } from '../../helpers/amqp.ts';
+import {
+  openRawAmqp,
+  uniqueNamespace,
+  waitUntil,
+  type Namespace,
+  type RawAmqp,
+} from '../../helpers/amqp.ts';
 import { envelope, invoiceData, parseEvent } from '../../helpers/events.ts';
 import { testConfig } from '../../helpers/test-config.ts';
 
@@ -23,10 +29,18 @@ describe('first path: invoice.created → agency → invoice.accepted', () => {
     raw = await openRawAmqp();
     sim = createSimulator({ apiKeys: ['sim-key'] });
     agency = await sim.listen({ port: 0 });
-    running = await composeConnector(testConfig(ns, agency.baseUrl), createLogger({ level: 'silent', pretty: 'never' }), {
-      http: false,
-    });
-    await waitUntil(async () => (await running.connector.readiness()).checks.consumers === 'ok', 10_000, 'consumer');
+    running = await composeConnector(
+      testConfig(ns, agency.baseUrl),
+      createLogger({ level: 'silent', pretty: 'never' }),
+      {
+        http: false,
+      },
+    );
+    await waitUntil(
+      async () => (await running.connector.readiness()).checks.consumers === 'ok',
+      10_000,
+      'consumer',
+    );
   });
 
   afterEach(async () => {
@@ -49,7 +63,11 @@ describe('first path: invoice.created → agency → invoice.accepted', () => {
     expect(body.data.invoiceNumber).toBe('100234');
     expect(accepted.properties.messageId).toBe(body.id);
     expect(sim.state().invoiceCreates['100234']).toEqual({ received: 1, committed: 1 });
-    await waitUntil(async () => (await raw.messageCount(`${ns.prefix}.acme.inbound`)) === 0, 5000, 'queue drained');
+    await waitUntil(
+      async () => (await raw.messageCount(`${ns.prefix}.acme.inbound`)) === 0,
+      5000,
+      'queue drained',
+    );
   });
 
   it('answers a duplicate id again without a second agency call', async () => {
@@ -67,16 +85,29 @@ describe('first path: invoice.created → agency → invoice.accepted', () => {
   it('dead-letters a poison message with its reason and keeps consuming', async () => {
     const dead = await raw.collect(`${ns.prefix}.dlx`, '#');
     const results = await raw.collect(ns.agencyExchange, 'acme.#');
-    await raw.publish(ns.erpExchange, 'acme.invoice.created', '{"specversion":"1.0", nope', 'poison-1');
+    await raw.publish(
+      ns.erpExchange,
+      'acme.invoice.created',
+      '{"specversion":"1.0", nope',
+      'poison-1',
+    );
     const bad = envelope('acme', 'invoice.created', invoiceData('100236', { currency: 'EURO' }));
     await raw.publish(ns.erpExchange, bad.routingKey, bad.body, bad.id);
     const good = envelope('acme', 'invoice.created', invoiceData('100237'));
     await raw.publish(ns.erpExchange, good.routingKey, good.body, good.id);
     await waitUntil(() => dead.messages.length >= 2, 15_000, 'two dead letters');
-    await waitUntil(() => results.messages.some((m) => parseEvent(m.content).causationid === good.id), 15_000, 'good one');
-    const reasons = dead.messages.map((m) => m.properties.headers?.['x-dead-letter-reason'] as string);
+    await waitUntil(
+      () => results.messages.some((m) => parseEvent(m.content).causationid === good.id),
+      15_000,
+      'good one',
+    );
+    const reasons = dead.messages.map(
+      (m) => m.properties.headers?.['x-dead-letter-reason'] as string,
+    );
     expect(reasons).toEqual(['invalid_message', 'invalid_message']);
-    const rejected = results.messages.map((m) => parseEvent(m.content)).find((e) => e.type === 'invoice.rejected');
+    const rejected = results.messages
+      .map((m) => parseEvent(m.content))
+      .find((e) => e.type === 'invoice.rejected');
     expect(rejected?.causationid).toBe(bad.id);
     expect(JSON.stringify(rejected?.data.errors)).toContain('data.currency');
   });

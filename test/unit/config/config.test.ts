@@ -64,7 +64,9 @@ describe('config', () => {
   });
 
   it('rejects a bad source name', () => {
-    const issues = issuesOf(() => parseConfig({ sources: { 'ac me': minimalSource } }, { env: {} }));
+    const issues = issuesOf(() =>
+      parseConfig({ sources: { 'ac me': minimalSource } }, { env: {} }),
+    );
     expect(issues.some((i) => i.path.startsWith('sources'))).toBe(true);
   });
 
@@ -93,7 +95,9 @@ describe('config', () => {
   });
 
   it('rejects a non-numeric HTTP_PORT', () => {
-    const issues = issuesOf(() => parseConfig({ sources: { acme: minimalSource } }, { env: { HTTP_PORT: 'abc' } }));
+    const issues = issuesOf(() =>
+      parseConfig({ sources: { acme: minimalSource } }, { env: { HTTP_PORT: 'abc' } }),
+    );
     expect(issues[0]?.path).toBe('http.port');
   });
 
@@ -118,7 +122,8 @@ describe('config', () => {
   it('reports a YAML syntax error with its line', async () => {
     const file = tempYaml('broker:\n  prefetch: [1,\n');
     await expect(loadConfig({ file, env: {} })).rejects.toSatisfy(
-      (err: unknown) => err instanceof ConfigError && /c\.yaml:\d+/.test(err.issues[0]?.message ?? ''),
+      (err: unknown) =>
+        err instanceof ConfigError && /c\.yaml:\d+/.test(err.issues[0]?.message ?? ''),
     );
   });
 
@@ -150,7 +155,10 @@ describe('config', () => {
   it('documents every field', () => {
     const undocumented: string[] = [];
     const walk = (schema: unknown, path: string): void => {
-      const s = schema as { description?: string; def: { type: string; innerType?: unknown; shape?: unknown; valueType?: unknown } };
+      const s = schema as {
+        description?: string;
+        def: { type: string; innerType?: unknown; shape?: unknown; valueType?: unknown };
+      };
       let inner = s;
       let described = Boolean(s.description);
       while (inner.def.innerType) {
@@ -159,7 +167,9 @@ describe('config', () => {
       }
       if (path && !described) undocumented.push(path);
       if (inner.def.type === 'object') {
-        for (const [k, v] of Object.entries((inner as unknown as { shape: Record<string, unknown> }).shape)) {
+        for (const [k, v] of Object.entries(
+          (inner as unknown as { shape: Record<string, unknown> }).shape,
+        )) {
           walk(v, path ? `${path}.${k}` : k);
         }
       }

@@ -22,7 +22,9 @@ describe('log redaction', () => {
     logger.info({ apiKey: key, agency: { apiKey: key }, headers: { 'x-api-key': key } }, 'config');
     logger.child({ module: 'pipeline', messageId: 'm-1' }).warn(
       {
-        event: { data: { buyer: { personalId: hetu, name: 'Canary Person', email: 'c@x.example' } } },
+        event: {
+          data: { buyer: { personalId: hetu, name: 'Canary Person', email: 'c@x.example' } },
+        },
         buyer: { personalId: hetu },
         personalId: hetu,
       },
@@ -40,6 +42,10 @@ describe('log redaction', () => {
   it('keeps ids and states that operators need', () => {
     const { logger, lines } = capture();
     logger.info({ messageId: 'abc', invoiceNumber: '100234', state: 'DONE' }, 'applied');
-    expect(JSON.parse(lines[0]!)).toMatchObject({ messageId: 'abc', invoiceNumber: '100234', state: 'DONE' });
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      messageId: 'abc',
+      invoiceNumber: '100234',
+      state: 'DONE',
+    });
   });
 });

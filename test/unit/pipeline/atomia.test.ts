@@ -16,18 +16,28 @@ describe('atomia plugin calls', () => {
   it('send → task stored, reply { RequestId }; query → reply from the store', async () => {
     h = await createHarness();
     const send = loadEventFixture('atomia', 'atomia.debtcollection.send');
-    const d = await h.deliverTo('billing', send, { replyTo: 'amq.rabbitmq.reply-to.x', correlationId: 'c-1' });
+    const d = await h.deliverTo('billing', send, {
+      replyTo: 'amq.rabbitmq.reply-to.x',
+      correlationId: 'c-1',
+    });
     expect(d.acked).toBe(true);
     const number = String(send.data.Invoice.Number);
     const task = await h.store.getTaskByInvoice('billing', number);
     expect(task?.state).toBe('PENDING_APPROVAL');
-    expect(h.replies[0]).toEqual({ to: 'amq.rabbitmq.reply-to.x', correlationId: 'c-1', body: { RequestId: task?.id } });
+    expect(h.replies[0]).toEqual({
+      to: 'amq.rabbitmq.reply-to.x',
+      correlationId: 'c-1',
+      body: { RequestId: task?.id },
+    });
 
     const query = loadEventFixture('atomia', 'atomia.debtcollection.query');
     query.data.RequestId = task?.id;
     query.subject = number;
     const before = h.sim.state().ledger.length;
-    await h.deliverTo('billing', query, { replyTo: 'amq.rabbitmq.reply-to.y', correlationId: 'c-2' });
+    await h.deliverTo('billing', query, {
+      replyTo: 'amq.rabbitmq.reply-to.y',
+      correlationId: 'c-2',
+    });
     expect(h.replies[1]).toMatchObject({
       correlationId: 'c-2',
       body: { RequestId: task?.id, Found: true, State: 'PENDING_APPROVAL', Collected: false },
@@ -50,7 +60,10 @@ describe('atomia plugin calls', () => {
     const after = await h.store.getTask(task!.id);
     expect(after).toMatchObject({ state: 'CANCELLED', reason: 'PAID_IN_ERP' });
     expect(after?.transitions.map((t) => t.to)).toEqual(['PENDING_APPROVAL', 'CANCELLED']);
-    expect(h.results().at(-1)).toMatchObject({ type: 'debt_collection.cancelled', data: { reason: 'PAID_IN_ERP' } });
+    expect(h.results().at(-1)).toMatchObject({
+      type: 'debt_collection.cancelled',
+      data: { reason: 'PAID_IN_ERP' },
+    });
     expect(h.sim.state().ledger).toHaveLength(0);
   });
 

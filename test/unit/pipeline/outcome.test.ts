@@ -20,11 +20,26 @@ const ctx = { attempt: 1, maxAttempts: 5, retryDelaysMs: [1000, 5000, 30000] };
 
 describe('decideOutcome', () => {
   it.each([
-    ['invalid message', new InvalidMessageError('bad', [{ path: 'data.amount', message: 'x' }]), 'dead-letter', 'invalid_message'],
-    ['mapping failure', new MappingError('missing field', 'mappings/generic/x.yaml'), 'dead-letter', 'mapping_failed'],
+    [
+      'invalid message',
+      new InvalidMessageError('bad', [{ path: 'data.amount', message: 'x' }]),
+      'dead-letter',
+      'invalid_message',
+    ],
+    [
+      'mapping failure',
+      new MappingError('missing field', 'mappings/generic/x.yaml'),
+      'dead-letter',
+      'mapping_failed',
+    ],
     ['agency 400', new FakeAgencyError('permanent', 400), 'dead-letter', 'agency_rejected'],
     ['agency 404', new FakeAgencyError('not_found', 404), 'dead-letter', 'agency_rejected'],
-    ['agency 409 on an action', new FakeAgencyError('conflict', 409), 'dead-letter', 'agency_rejected'],
+    [
+      'agency 409 on an action',
+      new FakeAgencyError('conflict', 409),
+      'dead-letter',
+      'agency_rejected',
+    ],
     ['not sent', new FakeAgencyError('not_sent', null), 'retry', 'not_sent'],
     ['429', new FakeAgencyError('refused', 429, 7000), 'retry', 'refused'],
     ['circuit open', new FakeAgencyError('circuit_open', null), 'retry', 'circuit_open'],
@@ -39,8 +54,12 @@ describe('decideOutcome', () => {
   });
 
   it('marks ambiguous failures unknown, others not', () => {
-    expect(decideOutcome(new FakeAgencyError('ambiguous', 500), ctx)).toMatchObject({ unknown: true });
-    expect(decideOutcome(new FakeAgencyError('not_sent', null), ctx)).toMatchObject({ unknown: false });
+    expect(decideOutcome(new FakeAgencyError('ambiguous', 500), ctx)).toMatchObject({
+      unknown: true,
+    });
+    expect(decideOutcome(new FakeAgencyError('not_sent', null), ctx)).toMatchObject({
+      unknown: false,
+    });
   });
 
   it('waits at least Retry-After', () => {

@@ -26,18 +26,30 @@ describe('pipeline: every inbound type', () => {
         paymentDate: '2026-11-25',
         reference: 'BANKREF-1',
       }),
-      envelope('acme', 'invoice.due_date_extended', { invoiceNumber: '300001', dueDate: '2026-12-21' }),
+      envelope('acme', 'invoice.due_date_extended', {
+        invoiceNumber: '300001',
+        dueDate: '2026-12-21',
+      }),
       envelope('acme', 'invoice.paused', { invoiceNumber: '300001', reason: 'dispute' }),
       envelope('acme', 'invoice.objected', { invoiceNumber: '300001', reason: 'wrong amount' }),
       envelope('acme', 'invoice.payment_plan_requested', { invoiceNumber: '300001' }),
-      envelope('acme', 'invoice.comment_added', { invoiceNumber: '300001', comment: 'called the customer' }),
-      envelope('acme', 'invoice.withdrawn', { invoiceNumber: '300001', reason: 'settled elsewhere' }),
+      envelope('acme', 'invoice.comment_added', {
+        invoiceNumber: '300001',
+        comment: 'called the customer',
+      }),
+      envelope('acme', 'invoice.withdrawn', {
+        invoiceNumber: '300001',
+        reason: 'settled elsewhere',
+      }),
     ];
     for (const a of actions) await h.deliver(a);
     await h.drain();
     expect(h.deliveries.every((d) => d.acked)).toBe(true);
     const results = h.results();
-    expect(results[0]).toMatchObject({ type: 'invoice.accepted', data: { invoiceNumber: '300001' } });
+    expect(results[0]).toMatchObject({
+      type: 'invoice.accepted',
+      data: { invoiceNumber: '300001' },
+    });
     const codes = results.slice(1).map((r) => [r.type, r.data.code]);
     expect(codes).toEqual([
       ['action.accepted', 'DIRECTPAYMENT'],
@@ -86,7 +98,11 @@ describe('pipeline: every inbound type', () => {
     const state = h.sim.state();
     expect(state.invoiceCreates['900002']?.committed).toBe(1);
     expect(state.actions.map((a) => a.code)).toEqual(['WITHDRAW']);
-    expect(h.results().map((r) => r.type)).toEqual(['invoice.accepted', 'action.accepted', 'action.accepted']);
+    expect(h.results().map((r) => r.type)).toEqual([
+      'invoice.accepted',
+      'action.accepted',
+      'action.accepted',
+    ]);
   });
 
   it('accepts and stores a debt-collection request', async () => {
@@ -96,7 +112,10 @@ describe('pipeline: every inbound type', () => {
     expect(d.acked).toBe(true);
     const task = await h.store.getTaskByInvoice('acme', '300003');
     expect(task?.state).toBe('PENDING_APPROVAL');
-    expect(h.results()[0]).toMatchObject({ type: 'debt_collection.pending_approval', causationid: e.id });
+    expect(h.results()[0]).toMatchObject({
+      type: 'debt_collection.pending_approval',
+      causationid: e.id,
+    });
   });
 });
 
@@ -120,7 +139,10 @@ describe('pipeline: exactly once', () => {
       currency: 'EUR',
       paymentDate: '2026-11-25',
     });
-    const comment = envelope('acme', 'invoice.comment_added', { invoiceNumber: '310002', comment: 'second' });
+    const comment = envelope('acme', 'invoice.comment_added', {
+      invoiceNumber: '310002',
+      comment: 'second',
+    });
     await h.deliver(pay);
     await h.deliver(comment);
     expect(await h.store.parkedFor('acme', '310002')).toHaveLength(2);
@@ -148,7 +170,9 @@ describe('pipeline: exactly once', () => {
     h.sim.setFaults({ commitThenDropRate: 0 });
     await h.drain();
     expect((await h.store.getInbox('acme', pay.id))?.state).toBe('DONE');
-    const keyed = Object.values(h.sim.state().actionsByKey).filter((a) => a.code === 'DIRECTPAYMENT');
+    const keyed = Object.values(h.sim.state().actionsByKey).filter(
+      (a) => a.code === 'DIRECTPAYMENT',
+    );
     expect(keyed).toHaveLength(1);
     expect(keyed[0]?.committed).toBe(1);
     expect(h.results().at(-1)).toMatchObject({ type: 'action.accepted', causationid: pay.id });
@@ -169,7 +193,11 @@ describe('pipeline: exactly once', () => {
 describe('pipeline: failures', () => {
   it('dead-letters an invalid event with field paths and answers invoice.rejected', async () => {
     h = await createHarness();
-    const bad = envelope('acme', 'invoice.created', invoiceData('320001', { dueDate: '2026-02-30' }));
+    const bad = envelope(
+      'acme',
+      'invoice.created',
+      invoiceData('320001', { dueDate: '2026-02-30' }),
+    );
     const d = await h.deliver(bad);
     expect(d.acked).toBe(true);
     const [rejected] = h.results();

@@ -197,6 +197,17 @@ describe('simulator lifecycle on the simulated clock', () => {
     expect((await getCase(sim, 2)).summary.stage).toBe('REMINDER');
   });
 
+  it('stops at NOTICE for a buyer with disableCollection', async () => {
+    const sim = newSim();
+    const body = invoiceBody(1, { dueDate: '2026-03-05' });
+    body.invoice.parties.buyerParty.disableCollection = true;
+    expect((await call(sim, 'POST', '/invoice', body)).status).toBe(200);
+    sim.clock.advanceDays(60);
+    const c = await getCase(sim, 1);
+    expect(c.summary.stage).toBe('NOTICE');
+    expect(c.balance.costsAmount).toBe(15);
+  });
+
   it('runs distributions, actions and stages that became due while no one advanced the clock', async () => {
     const sim = newSim();
     sim.clock.advanceDays(30);
