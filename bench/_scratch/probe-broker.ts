@@ -1,0 +1,25 @@
+import amqp from 'amqplib';
+const m = await amqp.connect('amqp://guest:guest@127.0.0.1:5672');
+const ch = await m.createConfirmChannel();
+const q = 'probe-' + Math.random().toString(16).slice(2);
+await ch.assertQueue(q, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+await ch.assertExchange(q + '.out', 'topic', { durable: false });
+const cq = await ch.assertQueue('', { exclusive: true });
+await ch.bindQueue(cq.queue, q + '.out', '#');
+const N = 5000;
+const body = Buffer.alloc(1200, 'x');
+for (let i = 0; i < N; i++) ch.publish('', q, body, { persistent: true });
+await ch.waitForConfirms();
+const cons = await m.createChannel(); await cons.prefetch(Number(process.argv[2] ?? 50));
+let got = 0; let acked = 0;
+let done!: () => void; const all = new Promise<void>((r) => (done = r));
+await ch.consume(cq.queue, () => { if (++got === N) done(); }, { noAck: true });
+const t = performance.now();
+await cons.consume(q, (msg) => {
+  if (!msg) return;
+  ch.publish(q + '.out', 'a.b', Buffer.from('{"x":1}'), { persistent: true }, () => { cons.ack(msg); acked++; });
+});
+await all;
+console.log('broker-only msg/s', N / ((performance.now() - t) / 1000));
+while (acked < N) await new Promise((r) => setTimeout(r, 10));
+await cons.close(); await ch.deleteQueue(q); await ch.deleteExchange(q + '.out'); await m.close();
