@@ -26,6 +26,7 @@ import {
 import { benchConnectorConfig, childEnv } from './support/connector-config.ts';
 import { startConnector } from './support/connector-process.ts';
 import { invoiceCreated } from './support/events.ts';
+import { readCpuSeconds } from './support/proc-stats.ts';
 import { printResult, round, type BenchTarget } from './support/result.ts';
 import { startSimulatorProcess } from './support/simulator-process.ts';
 
@@ -52,6 +53,8 @@ interface ConnectorFigures {
   seconds: number;
   startupSeconds: number;
   publishPerSecond: number;
+  /** CPU seconds the connector process used from start to the last result. */
+  cpuSeconds: number;
   results: Record<string, number>;
 }
 
@@ -78,10 +81,12 @@ async function runConnector(agencyBaseUrl: string): Promise<ConnectorFigures> {
     const nodeArgs = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] : [];
     const connector = await startConnector(cfg.file, { nodeArgs, env: childEnv() });
     stop = () => connector.stop();
+    const cpuAtStart = readCpuSeconds(connector.pid) ?? 0;
     await arrivals.waitFor(n, timeoutMs).catch((err: unknown) => {
       console.error(connector.output().slice(-4000));
       throw err;
     });
+    const cpuSeconds = (readCpuSeconds(connector.pid) ?? 0) - cpuAtStart;
     const seconds = ((arrivals.lastAtMs ?? 0) - connector.startedAtMs) / 1000;
     const steadySeconds = ((arrivals.lastAtMs ?? 0) - (arrivals.firstAtMs ?? 0)) / 1000;
     return {
@@ -90,6 +95,7 @@ async function runConnector(agencyBaseUrl: string): Promise<ConnectorFigures> {
       seconds,
       startupSeconds: (connector.startedAtMs - spawnedAt) / 1000,
       publishPerSecond,
+      cpuSeconds,
       results: Object.fromEntries(arrivals.byRoutingKey),
     };
   } finally {
@@ -125,6 +131,7 @@ try {
   console.log(
     `connector  : ${n} invoices in ${connector.seconds.toFixed(2)} s → ${connector.perSecond.toFixed(0)} invoices/s ` +
       `(first→last result ${connector.steadyPerSecond.toFixed(0)}/s; start-up ${connector.startupSeconds.toFixed(2)} s; ` +
+      `connector CPU ${connector.cpuSeconds.toFixed(2)} s = ${((100 * connector.cpuSeconds) / connector.seconds).toFixed(0)}% of one core; ` +
       `pre-publish ${connector.publishPerSecond.toFixed(0)}/s)`,
   );
   console.log(`results    : ${JSON.stringify(connector.results)}`);
@@ -166,6 +173,7 @@ printResult({
     connectorPerSecond: round(connector.perSecond, 0),
     connectorSteadyPerSecond: round(connector.steadyPerSecond, 0),
     connectorSeconds: round(connector.seconds, 2),
+    connectorCpuPercentOfOneCore: round((100 * connector.cpuSeconds) / connector.seconds, 0),
     ...(ratio !== null ? { ratioPercent: round(100 * ratio, 1) } : {}),
     acceptedResults: accepted,
   },

@@ -59,6 +59,7 @@ export async function runBaseline(options: BaselineOptions): Promise<BaselineFig
     const makeBody = createBodyTemplate();
     const url = `${options.agencyBaseUrl}/invoice`;
     let httpErrors = 0;
+    let acked = 0;
     await consumer.prefetch(options.prefetch);
     const start = performance.now();
     await consumer.consume(inQueue, (m) => {
@@ -79,11 +80,14 @@ export async function runBaseline(options: BaselineOptions): Promise<BaselineFig
           );
         });
         consumer.ack(m);
+        acked += 1;
       })().catch(() => consumer.nack(m, false, true));
     });
     await arrivals.waitFor(count, options.timeoutMs);
     const seconds = (performance.now() - start) / 1000;
     const steadySeconds = ((arrivals.lastAtMs ?? 0) - (arrivals.firstAtMs ?? 0)) / 1000;
+    // A result can arrive before its publish confirm: wait for every ack before closing.
+    while (acked < count) await new Promise((resolve) => setTimeout(resolve, 10));
     return {
       messagesPerSecond: count / seconds,
       steadyPerSecond: (count - 1) / steadySeconds,

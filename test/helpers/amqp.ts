@@ -39,6 +39,8 @@ export interface RawAmqp {
     messageId?: string,
   ): Promise<void>;
   messageCount(queue: string): Promise<number>;
+  /** Waits until the exchange exists (the connector declares its topology once connected). */
+  waitForExchange(name: string, timeoutMs?: number): Promise<void>;
   /** Deletes every queue and exchange whose name starts with the namespace id. */
   cleanup(ns: Namespace, extraQueues?: string[]): Promise<void>;
   close(): Promise<void>;
@@ -91,6 +93,24 @@ export async function openRawAmqp(): Promise<RawAmqp> {
       } finally {
         await check.close().catch(() => undefined);
       }
+    },
+    async waitForExchange(name, timeoutMs = 15_000) {
+      await waitUntil(
+        async () => {
+          const ch = await connection.createChannel();
+          ch.on('error', () => undefined);
+          try {
+            await ch.checkExchange(name);
+            return true;
+          } catch {
+            return false;
+          } finally {
+            await ch.close().catch(() => undefined);
+          }
+        },
+        timeoutMs,
+        `exchange ${name}`,
+      );
     },
     async cleanup(ns, extraQueues = []) {
       const ch = await connection.createChannel();

@@ -45,6 +45,7 @@ describe('ack after confirm (connector process killed mid-call)', () => {
     const cfg = writeConfigFile(testConfigRaw(ns, agency.baseUrl));
     sim.setFaults({ latencyMs: 3000 });
     proc = await startConnectorProcess(cfg);
+    await raw.waitForExchange(ns.agencyExchange);
     const results = await raw.collect(ns.agencyExchange, 'acme.#');
     const event = envelope('acme', 'invoice.created', invoiceData('200001'));
     await raw.publish(ns.erpExchange, event.routingKey, event.body, event.id);

@@ -1,5 +1,22 @@
-/** Samples a process's resident set size from `/proc/<pid>/status` (VmRSS) at a fixed interval. */
+/**
+ * Figures of another process from /proc: resident set size (`/proc/<pid>/status` VmRSS), sampled
+ * at a fixed interval, and CPU time used (`/proc/<pid>/stat` utime + stime). Linux only.
+ */
 import { readFileSync } from 'node:fs';
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** User + system CPU seconds the process has used, or null when it is gone. */
+export function readCpuSeconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after "(comm) ": state is field 3, utime 14 and stime 15 (1-based).
+    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
 
 export interface RssSample {
   atMs: number;

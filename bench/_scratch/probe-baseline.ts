@@ -1,0 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { runBaseline } from '../support/baseline.ts';
+import { startSimulatorProcess } from '../support/simulator-process.ts';
+const cpu = (pid: number) => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' '); return (Number(f[11]) + Number(f[12])) / 100; };
+const beam = Number(process.argv[3]);
+const sim = await startSimulatorProcess('sim-key');
+const n = Number(process.argv[2] ?? 4000);
+const s0 = cpu(sim.child.pid!), b0 = cpu(beam), m0 = process.cpuUsage();
+const t = performance.now();
+const r = await runBaseline({ amqpUrl: 'amqp://guest:guest@127.0.0.1:5672', agencyBaseUrl: sim.baseUrl, apiKey: 'sim-key', prefix: 'probe-' + Date.now(), count: n, prefetch: 50, firstNumber: 1, timeoutMs: 120000 });
+const wall = (performance.now() - t) / 1000;
+const m = process.cpuUsage(m0);
+console.log(r, 'wall', wall.toFixed(2), 'sim cpu s', (cpu(sim.child.pid!) - s0).toFixed(2), 'beam cpu s', (cpu(beam) - b0).toFixed(2), 'bench cpu s', ((m.user + m.system) / 1e6).toFixed(2));
+await sim.stop();
