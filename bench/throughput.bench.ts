@@ -26,6 +26,7 @@ import {
 import { benchConnectorConfig, childEnv } from './support/connector-config.ts';
 import { startConnector } from './support/connector-process.ts';
 import { invoiceCreated } from './support/events.ts';
+import { formatSummary, newestProfile, summariseProfile } from './support/cpu-profile.ts';
 import { readCpuSeconds } from './support/proc-stats.ts';
 import { printResult, round, type BenchTarget } from './support/result.ts';
 import { startSimulatorProcess } from './support/simulator-process.ts';
@@ -74,8 +75,11 @@ async function runConnector(agencyBaseUrl: string): Promise<ConnectorFigures> {
   try {
     await declare(broker, spec);
     const arrivals = await countArrivals(broker, cfg.config.broker.outboundExchange);
-    const publishPerSecond = await publishBatched(broker, cfg.config.broker.inboundExchange, n, (i) =>
-      invoiceCreated(1 + i),
+    const publishPerSecond = await publishBatched(
+      broker,
+      cfg.config.broker.inboundExchange,
+      n,
+      (i) => invoiceCreated(1 + i),
     );
     const spawnedAt = performance.now();
     const nodeArgs = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] : [];
@@ -139,6 +143,22 @@ try {
   await sim.stop();
 }
 
+const profileDir = values['cpu-prof'];
+const profile = profileDir ? newestProfile(profileDir) : null;
+if (profile) {
+  const steps = [
+    'acquireLease',
+    'releaseLease',
+    'inFlight',
+    'commit',
+    'markOutboxSent',
+    'publishRows',
+    'sendHttp',
+    'adapt',
+  ];
+  console.log(`${profile}\n${formatSummary(summariseProfile(profile, steps), n)}`);
+}
+
 const ratio = baseline ? connector.perSecond / baseline.messagesPerSecond : null;
 const accepted = connector.results['acme.invoice.accepted'] ?? 0;
 if (ratio !== null) console.log(`ratio      : ${(100 * ratio).toFixed(1)}% of the baseline`);
@@ -155,9 +175,14 @@ const targets: Record<string, BenchTarget> = {
   },
 };
 if (ratio !== null) {
-  targets.ratio = { description: '≥ 50% of the raw baseline', figure: 'ratioPercent', met: ratio >= 0.5 };
+  targets.ratio = {
+    description: '≥ 50% of the raw baseline',
+    figure: 'ratioPercent',
+    met: ratio >= 0.5,
+  };
 }
-for (const [key, t] of Object.entries(targets)) console.log(`target ${key}: ${t.description} → ${t.met ? 'MET' : 'NOT MET'}`);
+for (const [key, t] of Object.entries(targets))
+  console.log(`target ${key}: ${t.description} → ${t.met ? 'MET' : 'NOT MET'}`);
 printResult({
   name: 'throughput',
   figures: {

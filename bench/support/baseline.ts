@@ -5,12 +5,7 @@
  * Nothing else (no store, no mapping, no validation, no limiter).
  */
 import { randomUUID } from 'node:crypto';
-import {
-  countArrivals,
-  openBroker,
-  publishBatched,
-  type OutgoingMessage,
-} from './broker.ts';
+import { countArrivals, openBroker, publishBatched, type OutgoingMessage } from './broker.ts';
 import { createBodyTemplate } from './events.ts';
 
 export interface BaselineOptions {
@@ -45,15 +40,25 @@ export async function runBaseline(options: BaselineOptions): Promise<BaselineFig
   consumer.on('error', () => undefined);
   publisher.on('error', () => undefined);
   try {
-    await broker.channel.assertQueue(inQueue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
-    await broker.channel.assertExchange(outExchange, 'topic', { durable: false, autoDelete: false });
+    await broker.channel.assertQueue(inQueue, {
+      durable: true,
+      arguments: { 'x-queue-type': 'quorum' },
+    });
+    await broker.channel.assertExchange(outExchange, 'topic', {
+      durable: false,
+      autoDelete: false,
+    });
     const arrivals = await countArrivals(broker, outExchange);
     const publishPerSecond = await publishBatched(broker, '', count, (i): OutgoingMessage => {
       const number = options.firstNumber + i;
       return {
         routingKey: inQueue,
         messageId: randomUUID(),
-        body: JSON.stringify({ id: randomUUID(), type: 'invoice.created', data: { invoiceNumber: String(number) } }),
+        body: JSON.stringify({
+          id: randomUUID(),
+          type: 'invoice.created',
+          data: { invoiceNumber: String(number) },
+        }),
       };
     });
     const makeBody = createBodyTemplate();
@@ -65,18 +70,33 @@ export async function runBaseline(options: BaselineOptions): Promise<BaselineFig
     await consumer.consume(inQueue, (m) => {
       if (!m) return;
       void (async () => {
-        const event = JSON.parse(m.content.toString('utf8')) as { id: string; data: { invoiceNumber: string } };
+        const event = JSON.parse(m.content.toString('utf8')) as {
+          id: string;
+          data: { invoiceNumber: string };
+        };
         const response = await fetch(url, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-Api-Key': options.apiKey },
+          headers: {
+            'Content-Type': 'application/json',
+            Accept: 'application/json',
+            'X-Api-Key': options.apiKey,
+          },
           body: makeBody(Number(event.data.invoiceNumber)),
         });
         await response.text();
         if (response.status !== 201 && response.status !== 200) httpErrors += 1;
-        const result = JSON.stringify({ id: randomUUID(), causationid: event.id, status: response.status });
+        const result = JSON.stringify({
+          id: randomUUID(),
+          causationid: event.id,
+          status: response.status,
+        });
         await new Promise<void>((resolve, reject) => {
-          publisher.publish(outExchange, 'acme.invoice.accepted', Buffer.from(result), { persistent: true }, (err) =>
-            err ? reject(err as Error) : resolve(),
+          publisher.publish(
+            outExchange,
+            'acme.invoice.accepted',
+            Buffer.from(result),
+            { persistent: true },
+            (err) => (err ? reject(err as Error) : resolve()),
           );
         });
         consumer.ack(m);

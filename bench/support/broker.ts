@@ -47,7 +47,11 @@ export async function declare(broker: BenchBroker, spec: TopologySpec): Promise<
 }
 
 /** Deletes every queue and exchange of the spec (and the extra queues); errors are ignored. */
-export async function deleteAll(broker: BenchBroker, spec: TopologySpec, extraQueues: string[] = []): Promise<void> {
+export async function deleteAll(
+  broker: BenchBroker,
+  spec: TopologySpec,
+  extraQueues: string[] = [],
+): Promise<void> {
   const ch = await broker.model.createChannel();
   ch.on('error', () => undefined);
   for (const q of [...spec.queues.map((q) => q.name), ...extraQueues]) {

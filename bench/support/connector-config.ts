@@ -72,7 +72,8 @@ export function childEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (v === undefined) continue;
-    if (/^(AMQP_URL|AGENCY_|STORE_URL|HTTP_PORT|LOG_LEVEL|OPS_TOKEN|CONNECTOR_CONFIG)/.test(k)) continue;
+    if (/^(AMQP_URL|AGENCY_|STORE_URL|HTTP_PORT|LOG_LEVEL|OPS_TOKEN|CONNECTOR_CONFIG)/.test(k))
+      continue;
     env[k] = v;
   }
   return env;

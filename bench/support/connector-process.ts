@@ -30,7 +30,9 @@ export async function startConnector(
     { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const chunks: string[] = [];
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   const startedAtMs = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`connector did not start:\n${chunks.join('')}`)),

@@ -45,7 +45,8 @@ export function sampleRss(pid: number, intervalMs: number, progress: () => numbe
   const start = performance.now();
   const take = (): void => {
     const rssMb = readRssMb(pid);
-    if (rssMb !== null) samples.push({ atMs: performance.now() - start, rssMb, progress: progress() });
+    if (rssMb !== null)
+      samples.push({ atMs: performance.now() - start, rssMb, progress: progress() });
   };
   take();
   const timer = setInterval(take, intervalMs);

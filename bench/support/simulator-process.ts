@@ -11,7 +11,10 @@ export interface SimulatorProcess {
   stop(): Promise<void>;
 }
 
-export async function startSimulatorProcess(apiKey: string, timeoutMs = 15_000): Promise<SimulatorProcess> {
+export async function startSimulatorProcess(
+  apiKey: string,
+  timeoutMs = 15_000,
+): Promise<SimulatorProcess> {
   const child = spawn(
     process.execPath,
     ['connector/cli.ts', 'simulator', '--port', '0', '--api-key', apiKey],
@@ -20,7 +23,10 @@ export async function startSimulatorProcess(apiKey: string, timeoutMs = 15_000):
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`simulator did not start:\n${output}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`simulator did not start:\n${output}`)),
+      timeoutMs,
+    );
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString('utf8');
       const first = output.split('\n')[0];
