@@ -7,7 +7,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSimulator } from '../../../adapters/agency/simulator/index.ts';
 import { composeConnector, type RunningConnector } from '../../../connector/compose.ts';
 import { createLogger } from '../../../connector/logger.ts';
-import { openRawAmqp, uniqueNamespace, waitUntil, type Namespace, type RawAmqp } from '../../helpers/amqp.ts';
+import {
+  openRawAmqp,
+  uniqueNamespace,
+  waitUntil,
+  type Namespace,
+  type RawAmqp,
+} from '../../helpers/amqp.ts';
 import { envelope, invoiceData, parseEvent } from '../../helpers/events.ts';
 import { testConfig } from '../../helpers/test-config.ts';
 
@@ -25,7 +31,9 @@ describe('backpressure during a 429 storm', () => {
     agency = await sim.listen({ port: 0 });
     const config = testConfig(ns, agency.baseUrl);
     config.broker.prefetch = 5;
-    running = await composeConnector(config, createLogger({ level: 'silent', pretty: 'never' }), { http: false });
+    running = await composeConnector(config, createLogger({ level: 'silent', pretty: 'never' }), {
+      http: false,
+    });
     await raw.waitForExchange(ns.agencyExchange);
   });
 
@@ -39,10 +47,16 @@ describe('backpressure during a 429 storm', () => {
   it('pauses intake while refused, dead-letters nothing, drains afterwards', async () => {
     const results = await raw.collect(ns.agencyExchange, 'acme.#');
     sim.setFaults({ random429Rate: 1, retryAfterSeconds: 2 });
-    const events = Array.from({ length: 40 }, (_, i) => envelope('acme', 'invoice.created', invoiceData(String(810_000 + i))));
+    const events = Array.from({ length: 40 }, (_, i) =>
+      envelope('acme', 'invoice.created', invoiceData(String(810_000 + i))),
+    );
     for (const e of events) await raw.publish(ns.erpExchange, e.routingKey, e.body, e.id);
     // Messages wait in the queue rather than flowing into retries or dead letters.
-    await waitUntil(async () => (await raw.messageCount(`${ns.prefix}.acme.inbound`)) >= 20, 10_000, 'a backlog');
+    await waitUntil(
+      async () => (await raw.messageCount(`${ns.prefix}.acme.inbound`)) >= 20,
+      10_000,
+      'a backlog',
+    );
     await new Promise((r) => setTimeout(r, 1500));
     const calls429 = sim.state().requestCounts['POST /invoice 429'] ?? 0;
     expect(calls429).toBeLessThan(40);
@@ -52,6 +66,7 @@ describe('backpressure during a 429 storm', () => {
     const accepted = new Set(results.messages.map((m) => parseEvent(m.content).causationid));
     for (const e of events) expect(accepted.has(e.id)).toBe(true);
     expect(await raw.messageCount(`${ns.prefix}.dead-letter`)).toBe(0);
-    for (const e of events) expect(sim.state().invoiceCreates[JSON.parse(e.body).data.invoiceNumber]?.committed).toBe(1);
+    for (const e of events)
+      expect(sim.state().invoiceCreates[JSON.parse(e.body).data.invoiceNumber]?.committed).toBe(1);
   });
 });

@@ -9,8 +9,18 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSimulator } from '../../../adapters/agency/simulator/index.ts';
-import { openRawAmqp, uniqueNamespace, waitUntil, type Namespace, type RawAmqp } from '../../helpers/amqp.ts';
-import { startConnectorProcess, writeConfigFile, type ConnectorProcess } from '../../helpers/connector-process.ts';
+import {
+  openRawAmqp,
+  uniqueNamespace,
+  waitUntil,
+  type Namespace,
+  type RawAmqp,
+} from '../../helpers/amqp.ts';
+import {
+  startConnectorProcess,
+  writeConfigFile,
+  type ConnectorProcess,
+} from '../../helpers/connector-process.ts';
 import { envelope, invoiceData, parseEvent, type TestEvent } from '../../helpers/events.ts';
 import { seededRandom } from '../../helpers/random.ts';
 import { testConfigRaw } from '../../helpers/test-config.ts';
@@ -22,7 +32,10 @@ async function closeConnectorConnections(): Promise<void> {
   for (const line of table.stdout.split('\n')) {
     if (!line.includes('agency-connector:')) continue;
     const pid = line.split('\t')[0];
-    if (pid) await run('rabbitmqctl', ['close_connection', pid, 'test: forced close']).catch(() => undefined);
+    if (pid)
+      await run('rabbitmqctl', ['close_connection', pid, 'test: forced close']).catch(
+        () => undefined,
+      );
   }
 }
 
@@ -43,7 +56,10 @@ function workload(random: () => number) {
         }),
       );
     }
-    if (i % 5 === 0) actions.push(envelope('acme', 'invoice.comment_added', { invoiceNumber: n, comment: 'note' }));
+    if (i % 5 === 0)
+      actions.push(
+        envelope('acme', 'invoice.comment_added', { invoiceNumber: n, comment: 'note' }),
+      );
     if (i % 7 === 0) actions.push(envelope('acme', 'invoice.withdrawn', { invoiceNumber: n }));
   }
   // Some actions before their invoice (out of order), most after.
@@ -90,62 +106,87 @@ describe('pipeline under faults (child process, real broker)', () => {
     await raw.close();
   });
 
-  it('applies every event once and answers each, whatever happens', { timeout: 180_000 }, async () => {
-    const random = seededRandom(seed);
-    const { invoices, actions, all, sequence } = workload(random);
-    const rawConfig = testConfigRaw(ns, agency.baseUrl);
-    rawConfig.broker.maxAttempts = 10;
-    const cfg = writeConfigFile(rawConfig);
-    proc = await startConnectorProcess(cfg);
-    await raw.waitForExchange(ns.agencyExchange);
-    const results = await raw.collect(ns.agencyExchange, 'acme.#');
-    try {
-      const poison = ['{"broken', JSON.stringify({ specversion: '1.0', id: 'p-2', type: 'invoice.created' }), '[]'];
-      for (const [i, e] of sequence.entries()) {
-        await raw.publish(ns.erpExchange, e.routingKey, e.body, e.id);
-        if (i === 10) await raw.publish(ns.erpExchange, 'acme.invoice.created', poison[0]!, 'p-1');
-        if (i === 20) await raw.publish(ns.erpExchange, 'acme.invoice.created', poison[1]!, 'p-2');
-        if (i === 30) await raw.publish(ns.erpExchange, 'acme.invoice.created', poison[2]!, 'p-3');
-      }
-      // Faults while it drains: three SIGKILLs at seeded moments, one forced connection close.
-      for (let k = 0; k < 3; k += 1) {
-        await new Promise((r) => setTimeout(r, 300 + random() * 1500));
-        if (k === 1) await closeConnectorConnections();
-        await proc.kill('SIGKILL');
-        proc = await startConnectorProcess(cfg);
-      }
-      const expected = new Set(all.map((e) => e.id));
-      const answered = () => new Set(results.messages.map((m) => parseEvent(m.content).causationid));
-      await waitUntil(() => [...expected].every((id) => answered().has(id)), 120_000, 'a result for every event');
-      await waitUntil(async () => (await raw.messageCount(`${ns.prefix}.acme.inbound`)) === 0, 30_000, 'empty queue');
-      expect(await proc.kill('SIGTERM')).toBe(0);
-      proc = null;
+  it(
+    'applies every event once and answers each, whatever happens',
+    { timeout: 180_000 },
+    async () => {
+      const random = seededRandom(seed);
+      const { invoices, actions, all, sequence } = workload(random);
+      const rawConfig = testConfigRaw(ns, agency.baseUrl);
+      rawConfig.broker.maxAttempts = 10;
+      const cfg = writeConfigFile(rawConfig);
+      proc = await startConnectorProcess(cfg);
+      await raw.waitForExchange(ns.agencyExchange);
+      const results = await raw.collect(ns.agencyExchange, 'acme.#');
+      try {
+        const poison = [
+          '{"broken',
+          JSON.stringify({ specversion: '1.0', id: 'p-2', type: 'invoice.created' }),
+          '[]',
+        ];
+        for (const [i, e] of sequence.entries()) {
+          await raw.publish(ns.erpExchange, e.routingKey, e.body, e.id);
+          if (i === 10)
+            await raw.publish(ns.erpExchange, 'acme.invoice.created', poison[0]!, 'p-1');
+          if (i === 20)
+            await raw.publish(ns.erpExchange, 'acme.invoice.created', poison[1]!, 'p-2');
+          if (i === 30)
+            await raw.publish(ns.erpExchange, 'acme.invoice.created', poison[2]!, 'p-3');
+        }
+        // Faults while it drains: three SIGKILLs at seeded moments, one forced connection close.
+        for (let k = 0; k < 3; k += 1) {
+          await new Promise((r) => setTimeout(r, 300 + random() * 1500));
+          if (k === 1) await closeConnectorConnections();
+          await proc.kill('SIGKILL');
+          proc = await startConnectorProcess(cfg);
+        }
+        const expected = new Set(all.map((e) => e.id));
+        const answered = () =>
+          new Set(results.messages.map((m) => parseEvent(m.content).causationid));
+        await waitUntil(
+          () => [...expected].every((id) => answered().has(id)),
+          120_000,
+          'a result for every event',
+        );
+        await waitUntil(
+          async () => (await raw.messageCount(`${ns.prefix}.acme.inbound`)) === 0,
+          30_000,
+          'empty queue',
+        );
+        expect(await proc.kill('SIGTERM')).toBe(0);
+        proc = null;
 
-      const state = sim.state();
-      for (const n of invoices) expect(state.invoiceCreates[n]?.committed, `invoice ${n}`).toBe(1);
-      for (const a of actions) {
-        const keys = Object.entries(state.actionsByKey).filter(([key]) => key.includes(`[erp:${a.id}]`));
-        const committed = keys.reduce((sum, [, v]) => sum + v.committed, 0);
-        expect(committed, `action ${a.type} ${a.id}`).toBe(1);
+        const state = sim.state();
+        for (const n of invoices)
+          expect(state.invoiceCreates[n]?.committed, `invoice ${n}`).toBe(1);
+        for (const a of actions) {
+          const keys = Object.entries(state.actionsByKey).filter(([key]) =>
+            key.includes(`[erp:${a.id}]`),
+          );
+          const committed = keys.reduce((sum, [, v]) => sum + v.committed, 0);
+          expect(committed, `action ${a.type} ${a.id}`).toBe(1);
+        }
+        const byCause = new Map<string, Set<string>>();
+        for (const m of results.messages) {
+          const e = parseEvent(m.content);
+          if (!e.causationid) continue;
+          byCause.set(e.causationid, (byCause.get(e.causationid) ?? new Set()).add(e.type));
+        }
+        for (const e of all) {
+          const types = [...(byCause.get(e.id) ?? [])];
+          expect(types, `result of ${e.type} ${e.id}`).toEqual([
+            e.type === 'invoice.created' ? 'invoice.accepted' : 'action.accepted',
+          ]);
+        }
+        for (const q of ['acme.inbound', 'retry.200ms', 'retry.500ms']) {
+          expect(await raw.messageCount(`${ns.prefix}.${q}`), q).toBe(0);
+        }
+        const dead = await raw.messageCount(`${ns.prefix}.dead-letter`);
+        expect(dead).toBe(3);
+      } catch (err) {
+        console.error(`faults test failed with FAULT_SEED=${seed}`);
+        throw err;
       }
-      const byCause = new Map<string, Set<string>>();
-      for (const m of results.messages) {
-        const e = parseEvent(m.content);
-        if (!e.causationid) continue;
-        byCause.set(e.causationid, (byCause.get(e.causationid) ?? new Set()).add(e.type));
-      }
-      for (const e of all) {
-        const types = [...(byCause.get(e.id) ?? [])];
-        expect(types, `result of ${e.type} ${e.id}`).toEqual([e.type === 'invoice.created' ? 'invoice.accepted' : 'action.accepted']);
-      }
-      for (const q of ['acme.inbound', 'retry.200ms', 'retry.500ms']) {
-        expect(await raw.messageCount(`${ns.prefix}.${q}`), q).toBe(0);
-      }
-      const dead = await raw.messageCount(`${ns.prefix}.dead-letter`);
-      expect(dead).toBe(3);
-    } catch (err) {
-      console.error(`faults test failed with FAULT_SEED=${seed}`);
-      throw err;
-    }
-  });
+    },
+  );
 });
