@@ -80,10 +80,14 @@ interface BacklogFigures {
   connectorCpuSeconds: number;
   samples: number;
   acceptedResults: number;
+  otherResults: number;
+  duplicateResults: number;
   /** With --trace-gc: V8 heap in use after the last major GC before 10%, 50% and 100%. */
   heapAfterGcAt10PercentMb?: number;
   heapAfterGcAt50PercentMb?: number;
   heapAfterGcAt100PercentMb?: number;
+  /** V8 heap reserved (committed) after the last major GC. */
+  heapCommittedAtEndMb?: number;
 }
 let figures!: BacklogFigures;
 try {
@@ -103,13 +107,14 @@ try {
     env: childEnv(),
     nodeArgs: values['trace-gc'] ? ['--trace-gc'] : [],
   });
-  const gcMarks: { progress: number; heapMb: number }[] = [];
+  const gcMarks: { progress: number; heapMb: number; committedMb: number }[] = [];
   let gcSeen = 0;
   const gcWatch = setInterval(() => {
     const lines = (connector?.output() ?? '').split('\n');
     for (const line of lines.slice(gcSeen, -1)) {
-      const m = /Mark-Compact[^\d]*[\d.]+ \([\d.]+\) -> ([\d.]+) \(/.exec(line);
-      if (m) gcMarks.push({ progress: arrivals.count, heapMb: Number(m[1]) });
+      const m = /Mark-Compact[^\d]*[\d.]+ \([\d.]+\) -> ([\d.]+) \(([\d.]+)\)/.exec(line);
+      if (m)
+        gcMarks.push({ progress: arrivals.count, heapMb: Number(m[1]), committedMb: Number(m[2]) });
     }
     gcSeen = Math.max(0, lines.length - 1);
   }, 200);
@@ -151,14 +156,18 @@ try {
     connectorCpuSeconds: round(cpuSeconds, 1),
     samples: samples.length,
     acceptedResults: arrivals.byRoutingKey.get('acme.invoice.accepted') ?? 0,
+    otherResults: arrivals.count - (arrivals.byRoutingKey.get('acme.invoice.accepted') ?? 0),
+    duplicateResults: arrivals.total - arrivals.count,
   };
   if (values['trace-gc']) {
     figures.heapAfterGcAt10PercentMb = round(heapBefore(0.1) ?? Number.NaN, 0);
     figures.heapAfterGcAt50PercentMb = round(heapBefore(0.5) ?? Number.NaN, 0);
     figures.heapAfterGcAt100PercentMb = round(heapBefore(1) ?? Number.NaN, 0);
+    figures.heapCommittedAtEndMb = round(gcMarks.at(-1)?.committedMb ?? Number.NaN, 0);
     console.log(
       `heap after mark-compact: ${gcMarks.length} major GCs; at 10% ${figures.heapAfterGcAt10PercentMb} MB, ` +
-        `at 50% ${figures.heapAfterGcAt50PercentMb} MB, at 100% ${figures.heapAfterGcAt100PercentMb} MB`,
+        `at 50% ${figures.heapAfterGcAt50PercentMb} MB, at 100% ${figures.heapAfterGcAt100PercentMb} MB; ` +
+        `V8 heap committed after the last one ${figures.heapCommittedAtEndMb} MB`,
     );
   }
   console.log(
@@ -190,9 +199,10 @@ const targets: Record<string, BenchTarget> = {
     met: figures.growthAfterTenthPercent <= 100 * GROWTH_ALLOWANCE,
   },
   allAccepted: {
-    description: 'every result is invoice.accepted',
+    description:
+      'every invoice answered by invoice.accepted (distinct results; re-published duplicates allowed)',
     figure: 'acceptedResults',
-    met: figures.acceptedResults === n,
+    met: figures.acceptedResults === n && figures.otherResults === 0,
   },
 };
 for (const [key, t] of Object.entries(targets))

@@ -57,6 +57,7 @@ interface ConnectorFigures {
   /** CPU seconds the connector process used from start to the last result. */
   cpuSeconds: number;
   results: Record<string, number>;
+  duplicates: number;
 }
 
 async function runConnector(agencyBaseUrl: string): Promise<ConnectorFigures> {
@@ -101,6 +102,7 @@ async function runConnector(agencyBaseUrl: string): Promise<ConnectorFigures> {
       publishPerSecond,
       cpuSeconds,
       results: Object.fromEntries(arrivals.byRoutingKey),
+      duplicates: arrivals.total - arrivals.count,
     };
   } finally {
     if (stop) await stop();
@@ -161,6 +163,7 @@ if (profile) {
 
 const ratio = baseline ? connector.perSecond / baseline.messagesPerSecond : null;
 const accepted = connector.results['acme.invoice.accepted'] ?? 0;
+const otherResults = Object.values(connector.results).reduce((a, b) => a + b, 0) - accepted;
 if (ratio !== null) console.log(`ratio      : ${(100 * ratio).toFixed(1)}% of the baseline`);
 const targets: Record<string, BenchTarget> = {
   absolute: {
@@ -169,9 +172,10 @@ const targets: Record<string, BenchTarget> = {
     met: connector.perSecond >= 800,
   },
   allAccepted: {
-    description: 'every result is invoice.accepted',
+    description:
+      'every invoice answered by invoice.accepted (distinct results; re-published duplicates allowed)',
     figure: 'acceptedResults',
-    met: accepted === n,
+    met: accepted === n && otherResults === 0,
   },
 };
 if (ratio !== null) {
@@ -201,6 +205,8 @@ printResult({
     connectorCpuPercentOfOneCore: round((100 * connector.cpuSeconds) / connector.seconds, 0),
     ...(ratio !== null ? { ratioPercent: round(100 * ratio, 1) } : {}),
     acceptedResults: accepted,
+    otherResults,
+    duplicateResults: connector.duplicates,
   },
   targets,
   notes: [

@@ -115,6 +115,13 @@ const source = z
     ingressToken: secret(z.string().min(16).optional()).describe(
       'Bearer token for POST /v1/events from this source (HTTP ingress). Unset: ingress refused.',
     ),
+    ingressSigningSecrets: z
+      .array(secret(z.string().min(24)))
+      .max(2)
+      .default([])
+      .describe(
+        'Standard Webhooks signing secrets (`whsec_<base64>` or plain text) for POST /v1/events: when set, every request must also be signed with one of them (two during rotation).',
+      ),
     seller: seller.describe('The seller (creditor) printed on this source’s invoices.'),
     defaults: contractDefaults.default(contractDefaults.parse({})).describe('Contract defaults.'),
     debtCollection: debtCollection
@@ -289,9 +296,55 @@ export const configSchema = z
           'Bearer token of the ops API and dashboard login (env OPS_TOKEN). Unset: ops API off.',
         ),
         maxBodyBytes: z.number().int().min(1024).default(262_144).describe('Request body limit.'),
+        operators: z
+          .array(
+            z
+              .object({
+                name: z
+                  .string()
+                  .regex(/^[A-Za-z0-9._@-]{1,64}$/)
+                  .describe('Login name (recorded in the audit log).'),
+                passwordHash: secret(
+                  z.string().regex(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/),
+                ).describe(
+                  'scrypt hash from `node connector/ops/hash-password.ts` (scrypt$N$r$p$salt$hash).',
+                ),
+                role: z
+                  .enum(['viewer', 'operator'])
+                  .default('viewer')
+                  .describe(
+                    'viewer: read only; operator: may replay, discard, approve, cancel, run.',
+                  ),
+              })
+              .strict(),
+          )
+          .default([])
+          .describe('Dashboard accounts besides OPS_TOKEN (which logs in as an operator).'),
+        sessionTtlMinutes: z
+          .number()
+          .int()
+          .min(5)
+          .max(1440)
+          .default(480)
+          .describe('Dashboard session lifetime (sessions live in the instance’s memory).'),
+        consumerStallMs: z
+          .number()
+          .int()
+          .min(1000)
+          .default(300_000)
+          .describe(
+            'Readiness fails when a queue has messages waiting and its consumer handled none for this long.',
+          ),
       })
       .strict()
-      .default({ host: '127.0.0.1', port: 8080, maxBodyBytes: 262_144 })
+      .default({
+        host: '127.0.0.1',
+        port: 8080,
+        maxBodyBytes: 262_144,
+        operators: [],
+        sessionTtlMinutes: 480,
+        consumerStallMs: 300_000,
+      })
       .describe('Health, metrics, ingress and ops dashboard.'),
     log: z
       .object({
@@ -357,6 +410,53 @@ export const configSchema = z
           .min(1)
           .default(10_000)
           .describe('Agency calls one case poll may spend.'),
+        caseFullCycleRuns: z
+          .number()
+          .int()
+          .min(1)
+          .default(10)
+          .describe(
+            'Every open case is checked at least once per this many case polls (the longest unchecked get this share of the budget first; the rest goes to cases with recent activity or past due).',
+          ),
+        distributionWindowDays: z
+          .number()
+          .int()
+          .min(1)
+          .max(365)
+          .default(30)
+          .describe('Invoice-date window of the distribution poll, days back from today.'),
+        paymentsOverlapDays: z
+          .number()
+          .int()
+          .min(0)
+          .max(60)
+          .default(3)
+          .describe(
+            'Days each payment poll re-reads before the previous run’s end (duplicates dropped by key).',
+          ),
+        settlementsReconcileDays: z
+          .number()
+          .int()
+          .min(1)
+          .max(365)
+          .default(30)
+          .describe(
+            'Window of the plain date-window settlement read that finds settlements a crash lost.',
+          ),
+        pageDays: z
+          .number()
+          .int()
+          .min(1)
+          .max(31)
+          .default(7)
+          .describe(
+            'Days per agency read of a date window (one page; the cursor is stored after each).',
+          ),
+        debtCollection: z
+          .string()
+          .min(1)
+          .default('*/5 * * * *')
+          .describe('Cron schedule of the debt-collection task scheduler (croner syntax).'),
       })
       .strict()
       .default({
@@ -367,6 +467,12 @@ export const configSchema = z
         payments: '0 7 * * *',
         settlements: '30 7 * * *',
         caseMaxCallsPerRun: 10_000,
+        caseFullCycleRuns: 10,
+        distributionWindowDays: 30,
+        paymentsOverlapDays: 3,
+        settlementsReconcileDays: 30,
+        pageDays: 7,
+        debtCollection: '*/5 * * * *',
       })
       .describe('Agency pollers.'),
     sources: z

@@ -12,10 +12,11 @@ import { buildTopology, createBroker } from '../adapters/rabbitmq/index.ts';
 import { createStore } from '../adapters/store/index.ts';
 import type { ConnectorConfig } from '../config/index.ts';
 import { createBrokerPort } from './broker-port.ts';
-import { createHttpApp } from './http/app.ts';
+import { wireHttp } from './http/wire.ts';
 import type { Logger } from './logger.ts';
 import { agencyRequestValidators } from './mapping/agency-validators.ts';
 import { createMappingPort } from './mapping/mapping-port.ts';
+import { createConnectorMetrics, instrumentPublishes } from './metrics/index.ts';
 import { createConnector, type Connector } from './runtime.ts';
 
 export interface ComposeOptions {
@@ -44,6 +45,7 @@ export async function composeConnector(
     validators: agencyRequestValidators,
   });
   const store = await createStore(config.store.url, { logger: logger.child({ module: 'store' }) });
+  const metrics = createConnectorMetrics();
   const agency = createAgencyClient({
     baseUrl,
     apiKey,
@@ -52,6 +54,7 @@ export async function composeConnector(
     timeoutMs: config.agency.timeoutMs,
     circuit: config.agency.circuit,
     logger: logger.child({ module: 'agency' }),
+    onRequest: metrics.onAgencyRequest,
   });
   const broker = createBroker({
     url: config.broker.url,
@@ -76,20 +79,34 @@ export async function composeConnector(
     logger,
     store,
     agency,
-    broker: createBrokerPort(broker, config),
+    broker: instrumentPublishes(
+      createBrokerPort(broker, config),
+      config.broker.outboundExchange,
+      metrics.onPublished,
+    ),
     mapper,
     adapters: { generic: createGenericAdapter(), atomia: createAtomiaAdapter() },
     instanceId: options.instanceId ?? randomUUID(),
+    extend: { onOutcome: metrics.onOutcome },
   });
   await connector.checkAgency().catch((err: unknown) => {
     logger.warn({ err }, 'agency connection check failed at start-up');
   });
   await connector.start();
 
+  const http = wireHttp({
+    config,
+    store,
+    broker,
+    agency,
+    connector,
+    metrics,
+    logger: logger.child({ module: 'http' }),
+  });
   let server: ReturnType<typeof serve> | null = null;
   let httpPort: number | null = null;
   if (options.http !== false) {
-    const app = createHttpApp({ readiness: () => connector.readiness() });
+    const { app } = http;
     httpPort = await new Promise<number>((resolve) => {
       server = serve(
         { fetch: app.fetch, port: config.http.port, hostname: config.http.host },
@@ -104,6 +121,7 @@ export async function composeConnector(
     httpPort,
     async stop() {
       const s = server;
+      http.stop();
       if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
       await connector.stop();
     },

@@ -19,6 +19,8 @@ import { createOutboxRelay } from './pipeline/outbox-relay.ts';
 import { createParkedSweeper } from './pipeline/parked-sweeper.ts';
 import type { AgencyPort, InboundDelivery, Publisher } from './pipeline/ports.ts';
 import { createRetryPublisher, type DelayTransport } from './pipeline/retry-publisher.ts';
+import { createPaidInErpHook, createTaskService } from './debt-collection/index.ts';
+import { createPollers, type OutboundMapper, type PollAgency } from './pollers/index.ts';
 
 export interface BrokerPort extends Publisher, DelayTransport {
   consume(
@@ -36,7 +38,7 @@ export interface BrokerPort extends Publisher, DelayTransport {
   close(): Promise<void>;
 }
 
-export interface AgencyRuntimePort extends AgencyPort {
+export interface AgencyRuntimePort extends AgencyPort, PollAgency {
   onBackpressure(
     listener: (e: { paused: boolean; untilMs: number | null; reason: string }) => void,
   ): () => void;
@@ -50,7 +52,7 @@ export interface ConnectorDeps {
   store: Store;
   agency: AgencyRuntimePort;
   broker: BrokerPort;
-  mapper: MappingPort;
+  mapper: MappingPort & OutboundMapper;
   adapters: Record<string, ErpAdapter>;
   instanceId: string;
   now?: () => Date;
@@ -82,8 +84,39 @@ export function createConnector(deps: ConnectorDeps) {
     delaysMs: config.broker.retryDelaysMs,
     inboundQueue: names.inbound,
   });
+  // The debt-collection scheduler and the pollers (which run it under their leader lease).
+  const tasks = createTaskService({
+    store,
+    agency,
+    mapper: deps.mapper,
+    config,
+    logger: root.child({ module: 'debt-collection' }),
+    now,
+    relay,
+  });
+  const pollers = createPollers({
+    store,
+    agency,
+    mapper: deps.mapper,
+    relay,
+    config,
+    logger: root,
+    now,
+    instanceId: deps.instanceId,
+    inboundQueue: names.inbound,
+    tasks,
+  });
+  const paidInErp = createPaidInErpHook({
+    store,
+    agency,
+    mapper: deps.mapper,
+    reconcileSettleMs: config.pipeline.reconcileSettleMs,
+    now,
+  });
+  const extendLocal = deps.extend?.applyLocal;
   const handle = createInboundHandler({
     ...(deps.extend ?? {}),
+    applyLocal: async (ctx) => (await paidInErp(ctx)) ?? (extendLocal ? extendLocal(ctx) : null),
     config,
     store,
     agency,
@@ -152,6 +185,8 @@ export function createConnector(deps: ConnectorDeps) {
     handle,
     relay,
     sweeper,
+    pollers,
+    tasks,
     readiness,
     async checkAgency(): Promise<void> {
       const result = await agency.checkConnection();
@@ -165,6 +200,7 @@ export function createConnector(deps: ConnectorDeps) {
       });
       relay.start();
       sweeper.start();
+      pollers.start();
       for (const source of sources) {
         await broker.consume(names.inbound(source), (d) => handle(source, d), {
           prefetch: config.broker.prefetch,
@@ -174,6 +210,7 @@ export function createConnector(deps: ConnectorDeps) {
     },
     async stop(): Promise<void> {
       unsubscribe?.();
+      await pollers.stop();
       await sweeper.stop();
       await broker.close(); // cancels consumers, waits for in-flight handlers and confirms
       await relay.stop();

@@ -190,6 +190,12 @@ export interface DebtCollectionTask {
     credited?: boolean;
   } | null;
   transitions: TaskTransition[];
+  /**
+   * The invoice (contract `invoice.created` data) when the request carried it because the agency
+   * has not seen it yet: the scheduler creates it at the agency when the task is sent. Personal
+   * data: never logged. Absent or null otherwise.
+   */
+  document?: unknown;
   createdAt: string;
   updatedAt: string;
 }
@@ -215,6 +221,10 @@ export interface InvoiceFilter {
   openCasesOnly?: boolean;
   /** Only invoices without a known case id. */
   withoutCaseOnly?: boolean;
+  /** Only invoices whose due date is before this date (`YYYY-MM-DD`): past due (case poller). */
+  dueBefore?: string;
+  /** Only invoices with activity after their last case check, or never checked (case poller). */
+  activitySinceCheckOnly?: boolean;
   limit?: number;
 }
 
@@ -258,6 +268,8 @@ export interface Store {
   getInvoice(source: string, invoiceNumber: string): Promise<InvoiceRecord | null>;
   getInvoiceByCaseId(caseId: string): Promise<InvoiceRecord | null>;
   listInvoices(filter: InvoiceFilter): Promise<InvoiceRecord[]>;
+  /** How many invoices match (`limit` ignored); the case poller sizes its rotation with it. */
+  countInvoices(filter: InvoiceFilter): Promise<number>;
 
   getOutbox(ids: string[]): Promise<OutboxRow[]>;
   /** Pending rows, oldest first (insertion order). */

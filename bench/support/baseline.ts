@@ -95,7 +95,7 @@ export async function runBaseline(options: BaselineOptions): Promise<BaselineFig
             outExchange,
             'acme.invoice.accepted',
             Buffer.from(result),
-            { persistent: true },
+            { persistent: true, messageId: randomUUID() },
             (err) => (err ? reject(err as Error) : resolve()),
           );
         });

@@ -96,7 +96,11 @@ export async function publishBatched(
 }
 
 export interface Arrivals {
+  /** Distinct messages (by message id; a re-published result keeps its id). */
   readonly count: number;
+  /** Every delivery, duplicates included. */
+  readonly total: number;
+  /** Distinct messages per routing key. */
   readonly byRoutingKey: Map<string, number>;
   /** performance.now() of the first and the last arrival. */
   readonly firstAtMs: number | null;
@@ -114,7 +118,8 @@ export async function countArrivals(broker: BenchBroker, exchange: string): Prom
   const { queue } = await ch.assertQueue('', { exclusive: true, autoDelete: true, durable: false });
   await ch.bindQueue(queue, exchange, '#');
   const byRoutingKey = new Map<string, number>();
-  let count = 0;
+  const ids = new Set<string>();
+  let total = 0;
   let firstAtMs: number | null = null;
   let lastAtMs: number | null = null;
   const waiters: { n: number; resolve: () => void }[] = [];
@@ -122,10 +127,15 @@ export async function countArrivals(broker: BenchBroker, exchange: string): Prom
     queue,
     (m) => {
       if (!m) return;
+      total += 1;
+      const raw: unknown = m.properties.messageId;
+      const id = typeof raw === 'string' ? raw : `(no id) ${total}`;
+      if (ids.has(id)) return; // a re-published copy
+      ids.add(id);
       const t = performance.now();
       firstAtMs ??= t;
       lastAtMs = t;
-      count += 1;
+      const count = ids.size;
       byRoutingKey.set(m.fields.routingKey, (byRoutingKey.get(m.fields.routingKey) ?? 0) + 1);
       for (const w of waiters.filter((x) => count >= x.n)) {
         waiters.splice(waiters.indexOf(w), 1);
@@ -138,7 +148,10 @@ export async function countArrivals(broker: BenchBroker, exchange: string): Prom
     queue,
     byRoutingKey,
     get count() {
-      return count;
+      return ids.size;
+    },
+    get total() {
+      return total;
     },
     get firstAtMs() {
       return firstAtMs;
@@ -147,10 +160,10 @@ export async function countArrivals(broker: BenchBroker, exchange: string): Prom
       return lastAtMs;
     },
     waitFor(n, timeoutMs) {
-      if (count >= n) return Promise.resolve();
+      if (ids.size >= n) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => {
-          reject(new Error(`timed out after ${timeoutMs} ms: ${count}/${n} arrived`));
+          reject(new Error(`timed out after ${timeoutMs} ms: ${ids.size}/${n} arrived`));
         }, timeoutMs);
         waiters.push({
           n,

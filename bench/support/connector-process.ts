@@ -30,8 +30,16 @@ export async function startConnector(
     { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const chunks: string[] = [];
+  // A crashed benchmark must not leave this process behind.
+  const killOnExit = (): void => {
+    child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
   const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
+    child.once('exit', (code) => {
+      process.off('exit', killOnExit);
+      resolve(code);
+    }),
   );
   const startedAtMs = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(

@@ -20,6 +20,7 @@ export function newTask(
   ctx: StepContext,
   dueDate: string | null,
   creditInvoice: boolean,
+  more: { daysLimit?: number | null; document?: unknown } = {},
 ): DebtCollectionTask {
   const now = ctx.target.now.toISOString();
   const settings = ctx.sourceConfig.debtCollection;
@@ -31,7 +32,7 @@ export function newTask(
     state,
     reason: null,
     creditInvoice,
-    daysLimit: settings.daysLimit,
+    daysLimit: more.daysLimit ?? settings.daysLimit,
     dueDate,
     requestedAt: now,
     sentAt: null,
@@ -45,6 +46,7 @@ export function newTask(
         cause: settings.autoApprove ? 'requested (auto-approved)' : 'requested',
       },
     ],
+    document: more.document ?? null,
     createdAt: now,
     updatedAt: now,
   };
@@ -64,15 +66,29 @@ export async function applyDebtCollectionRequest(
     dueDate?: unknown;
     debtCollectionDueDate?: unknown;
     creditInvoice?: unknown;
+    daysLimit?: unknown;
+    invoice?: unknown;
   };
+  const dueDate =
+    typeof data.dueDate === 'string'
+      ? data.dueDate
+      : typeof data.debtCollectionDueDate === 'string'
+        ? data.debtCollectionDueDate
+        : null;
   const existing = await store.getTaskByInvoice(ctx.source, ctx.invoiceNumber);
   const live = existing && existing.state !== 'CANCELLED' && existing.state !== 'COLLECTED';
   const task = live
     ? existing
     : newTask(
         ctx,
-        typeof data.debtCollectionDueDate === 'string' ? data.debtCollectionDueDate : null,
-        data.creditInvoice === true || ctx.sourceConfig.debtCollection.creditInvoice,
+        dueDate,
+        typeof data.creditInvoice === 'boolean'
+          ? data.creditInvoice
+          : ctx.sourceConfig.debtCollection.creditInvoice,
+        {
+          daysLimit: typeof data.daysLimit === 'number' ? data.daysLimit : null,
+          document: data.invoice ?? null,
+        },
       );
   const result = resultRow(
     ctx.target,

@@ -1,9 +1,13 @@
 /**
- * The connector's HTTP app (Hono), built by a factory: liveness, readiness and metrics. The ops
- * API, the dashboard and the HTTP ingress are added here by their own route modules.
+ * The connector's HTTP app (Hono), built by a factory: request ids, security headers, liveness,
+ * readiness and metrics. The ingress, the ops API and the dashboard are mounted by their own
+ * route modules (`routes`). Error bodies are JSON with the request id, never a stack or a secret.
  */
 import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
+import { errorBody, type HttpEnv } from './env.ts';
 
 export interface ReadinessReport {
   ready: boolean;
@@ -11,22 +15,59 @@ export interface ReadinessReport {
   checks: Record<string, string>;
 }
 
+/** pino-compatible subset. */
+export interface HttpLogger {
+  debug(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
 export interface HttpAppOptions {
   readiness: () => Promise<ReadinessReport>;
   metrics?: () => Promise<{ contentType: string; body: string }>;
   /** Extra route groups (ops API, ingress), mounted in order. */
-  routes?: ((app: Hono) => void)[];
+  routes?: ((app: Hono<HttpEnv>) => void)[];
+  logger?: HttpLogger;
 }
 
-export function createHttpApp(options: HttpAppOptions): Hono {
-  const app = new Hono();
-  app.use('*', secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"] } }));
+export const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'none'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'none'"],
+};
+
+export function createHttpApp(options: HttpAppOptions): Hono<HttpEnv> {
+  const app = new Hono<HttpEnv>();
+  const log = options.logger;
+  app.use('*', requestId({ limitLength: 64 }));
+  app.use(
+    '*',
+    secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, xFrameOptions: 'DENY' }),
+  );
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    log?.debug(
+      {
+        requestId: c.get('requestId'),
+        method: c.req.method,
+        route: c.req.routePath,
+        status: c.res.status,
+        durationMs: Math.round(performance.now() - started),
+      },
+      'http request',
+    );
+  });
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
     const report = await options.readiness().catch(() => ({
       ready: false,
       checks: { readiness: 'check failed' },
     }));
+    c.header('Cache-Control', 'no-store');
     return c.json(
       { status: report.ready ? 'ready' : 'not ready', checks: report.checks },
       report.ready ? 200 : 503,
@@ -41,9 +82,16 @@ export function createHttpApp(options: HttpAppOptions): Hono {
   }
   for (const mount of options.routes ?? []) mount(app);
   app.onError((err, c) => {
-    void err;
-    return c.json({ error: 'internal error' }, 500);
+    if (err instanceof HTTPException && err.status < 500) {
+      const status = err.status;
+      return c.json(errorBody(c, status === 413 ? 'body too large' : 'bad request'), status);
+    }
+    log?.error(
+      { err, requestId: c.get('requestId'), route: c.req.routePath },
+      'http handler failed',
+    );
+    return c.json(errorBody(c, 'internal error'), 500);
   });
-  app.notFound((c) => c.json({ error: 'not found' }, 404));
+  app.notFound((c) => c.json(errorBody(c, 'not found'), 404));
   return app;
 }

@@ -141,7 +141,8 @@ export function createApplier(deps: ApplyDeps) {
       throw new Error(`${mapped.file} must produce createInvoice`);
     let alreadyExisted = existing?.status === 'CREATED';
     if (!alreadyExisted) {
-      await inFlight(ctx);
+      // No IN_FLIGHT mark: a create is safe to send again (the agency answers 409 for a number
+      // it has), so a lost answer needs no reconcile, and the commit it would cost is saved.
       const answer = await agency.createInvoice(mapped.body, callOptions(ctx, 'create'));
       alreadyExisted = answer.alreadyExisted;
     }

@@ -185,7 +185,7 @@ export function createInboundHandler(deps: InboundHandlerDeps) {
     // The ERP may have missed the result: publish it again (same message id).
     if (entry.resultIds.length > 0) {
       await store.requeueOutbox(entry.resultIds);
-      await relay.publishRows(await store.getOutbox(entry.resultIds));
+      await relay.publishRows(await store.getOutbox(entry.resultIds), { again: true });
     }
     deps.onOutcome?.({ source: entry.source, type: entry.type, outcome: 'duplicate' });
     d.ack();
@@ -457,8 +457,10 @@ export function createInboundHandler(deps: InboundHandlerDeps) {
       invoiceNumber: invoiceNumberOf(event),
     });
     try {
-      await lock.run(`${source}:${invoiceNumberOf(event)}`, () =>
-        underLock(source, d, envelope, event, attempt),
+      await lock.run(
+        `${source}:${invoiceNumberOf(event)}`,
+        () => underLock(source, d, envelope, event, attempt),
+        { lease: event.type !== 'invoice.created' },
       );
       if (output.reply && event.type === 'invoice.debt_collection_requested') {
         const task = await store.getTaskByInvoice(source, invoiceNumberOf(event));

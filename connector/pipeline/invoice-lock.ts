@@ -17,7 +17,11 @@ export interface InvoiceLockOptions {
 }
 
 export interface InvoiceLock {
-  run<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` after earlier work on `key` in this process. With `lease` (default true) it also
+   * holds the store lease, keeping other instances out; creates skip it (safe to repeat).
+   */
+  run<T>(key: string, fn: () => Promise<T>, options?: { lease?: boolean }): Promise<T>;
   /** Keys with work queued or running in this process. */
   readonly active: number;
 }
@@ -46,12 +50,10 @@ export function createInvoiceLock(options: InvoiceLockOptions): InvoiceLock {
   }
 
   return {
-    run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    run<T>(key: string, fn: () => Promise<T>, runOptions: { lease?: boolean } = {}): Promise<T> {
       const previous = tails.get(key) ?? Promise.resolve();
-      const next = previous.then(
-        () => underLease(key, fn),
-        () => underLease(key, fn),
-      );
+      const step = runOptions.lease === false ? fn : () => underLease(key, fn);
+      const next = previous.then(step, step);
       const tail = next.catch(() => undefined);
       tails.set(key, tail);
       void tail.then(() => {

@@ -23,8 +23,11 @@ export interface OutboxRelayOptions {
 }
 
 export interface OutboxRelay {
-  /** Publishes these rows now; resolves true when every one was confirmed and marked SENT. */
-  publishRows(rows: OutboxRow[]): Promise<boolean>;
+  /**
+   * Publishes these rows now; resolves true when every one was confirmed by the broker. Marking
+   * them SENT in the store follows in batches; a crash before that re-publishes them (same ids).
+   */
+  publishRows(rows: OutboxRow[], options?: { again?: boolean }): Promise<boolean>;
   /** One sweep of pending rows; returns how many were sent. */
   sweep(): Promise<number>;
   start(): void;
@@ -45,13 +48,44 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const graceMs = options.graceMs ?? 5_000;
   const now = options.now ?? Date.now;
   const inFlight = new Set<string>();
+  /** Confirmed by the broker, to be marked SENT by the next batch (one store write for many). */
+  const confirmed = new Set<string>();
+  let markTimer: NodeJS.Timeout | null = null;
+  let marking: Promise<void> = Promise.resolve();
   let failures = 0;
   let timer: NodeJS.Timeout | null = null;
   let sweeping: Promise<number> | null = null;
   let stopped = false;
 
-  async function publishOne(row: OutboxRow): Promise<boolean> {
-    if (inFlight.has(row.id)) return false;
+  function markConfirmed(): Promise<void> {
+    if (markTimer) clearTimeout(markTimer);
+    markTimer = null;
+    const ids = [...confirmed];
+    if (ids.length === 0) return marking;
+    marking = marking
+      .then(() => store.markOutboxSent(ids, new Date(now()).toISOString()))
+      .then(() => {
+        for (const id of ids) confirmed.delete(id);
+      })
+      .catch((err: unknown) => {
+        // Left PENDING: the sweep publishes them again (same message ids).
+        for (const id of ids) confirmed.delete(id);
+        logger.warn({ err }, 'could not mark outbox rows sent');
+      });
+    return marking;
+  }
+
+  function scheduleMark(): void {
+    if (confirmed.size >= 500) {
+      void markConfirmed();
+    } else if (!markTimer) {
+      markTimer = setTimeout(() => void markConfirmed(), 50);
+      markTimer.unref();
+    }
+  }
+
+  async function publishOne(row: OutboxRow, again: boolean): Promise<boolean> {
+    if (inFlight.has(row.id) || (confirmed.has(row.id) && !again)) return false;
     inFlight.add(row.id);
     try {
       const correlation = row.headers['x-correlation-id'];
@@ -73,18 +107,25 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     }
   }
 
-  async function publishRows(rows: OutboxRow[]): Promise<boolean> {
+  async function publishRows(
+    rows: OutboxRow[],
+    options: { again?: boolean } = {},
+  ): Promise<boolean> {
     if (rows.length === 0) return true;
-    const results = await Promise.all(rows.map((r) => publishOne(r)));
+    const results = await Promise.all(rows.map((r) => publishOne(r, options.again === true)));
     const sent = rows.filter((_r, i) => results[i]).map((r) => r.id);
-    if (sent.length > 0) await store.markOutboxSent(sent, new Date(now()).toISOString());
+    for (const id of sent) confirmed.add(id);
+    if (sent.length > 0) scheduleMark();
     return sent.length === rows.length;
   }
 
   async function sweepOnce(): Promise<number> {
     const cutoff = now() - graceMs;
     const rows = (await store.pendingOutbox(batchSize)).filter(
-      (r) => r.attempts > 0 || Date.parse(r.createdAt) <= cutoff,
+      (r) =>
+        !confirmed.has(r.id) &&
+        !inFlight.has(r.id) &&
+        (r.attempts > 0 || Date.parse(r.createdAt) <= cutoff),
     );
     let sent = 0;
     for (let i = 0; i < rows.length && !stopped; i += 32) {
@@ -124,6 +165,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       stopped = true;
       if (timer) clearTimeout(timer);
       if (sweeping) await sweeping.catch(() => undefined);
+      await markConfirmed();
     },
     get failures() {
       return failures;

@@ -4,7 +4,7 @@
  * dead-letter exchange. Result ids are deterministic (same inbound id → same result id), so a
  * recomputed result is the same message to the ERP.
  */
-import type { AgencyAnswer, DeadLetter, OutboxRow } from '../../adapters/store/index.ts';
+import type { DeadLetter, OutboxRow } from '../../adapters/store/index.ts';
 import { buildOutboundEvent, deterministicEventId } from '../contract/index.ts';
 import type { FieldIssue } from '../errors.ts';
 
@@ -100,22 +100,11 @@ export function rejectedRow(
   );
 }
 
-export interface DeadLetterInput {
-  source: string;
-  messageId: string | null;
-  type: string | null;
-  invoiceNumber: string | null;
-  reason: string;
-  detail: string;
-  errorClass: string;
-  original: string;
-  routingKey: string | null;
-  mappedRequest: unknown;
-  agencyAnswers: AgencyAnswer[];
-  attempts: number;
-  firstSeenAt: string;
-  now: Date;
-}
+/** A dead letter's story as the pipeline knows it; id, times and status are derived. */
+export type DeadLetterInput = Omit<
+  DeadLetter,
+  'id' | 'deadAt' | 'status' | 'resolvedBy' | 'resolvedAt' | 'resolution'
+> & { now: Date };
 
 export function deadLetter(input: DeadLetterInput): DeadLetter {
   const id = deterministicEventId([

@@ -122,6 +122,7 @@ export const taskFields: FieldMap<DebtCollectionTask> = {
   lastCheckedAt: 'string?',
   result: 'json',
   transitions: 'json',
+  document: 'json',
   createdAt: 'string',
   updatedAt: 'string',
 };

@@ -27,6 +27,12 @@ export function invoiceQuery(filter: InvoiceFilter): MongoQuery {
   if (filter.openCasesOnly === true)
     conditions.push({ caseId: { $type: 'string' }, closed: false });
   if (filter.withoutCaseOnly === true) conditions.push({ caseId: null });
+  if (filter.dueBefore !== undefined) conditions.push({ dueDate: { $lt: filter.dueBefore } });
+  if (filter.activitySinceCheckOnly === true) {
+    conditions.push({
+      $or: [{ lastCheckedAt: null }, { $expr: { $gt: ['$lastActivityAt', '$lastCheckedAt'] } }],
+    });
+  }
   return {
     filter: conditions.length === 1 ? (conditions[0] ?? {}) : { $and: conditions },
     sort: { lastCheckedAt: 1, source: 1, invoiceNumber: 1 },

@@ -100,6 +100,8 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
           sort: { source: 1, invoiceNumber: 1 },
         }),
       ),
+    countInvoices: (filter) =>
+      guard('countInvoices', () => models.invoices.countDocuments(invoiceQuery(filter).filter)),
     listInvoices: (filter) =>
       guard('listInvoices', () =>
         findMany(

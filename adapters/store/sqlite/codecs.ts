@@ -122,6 +122,7 @@ export const taskCodec = createCodec<DebtCollectionTask>('tasks', {
   lastCheckedAt: ['last_checked_at', 'text?'],
   result: ['result', 'json'],
   transitions: ['transitions', 'json'],
+  document: ['document', 'json'],
   createdAt: ['created_at', 'text'],
   updatedAt: ['updated_at', 'text'],
 });

@@ -43,6 +43,11 @@ class QueryBuilder {
     return this;
   }
 
+  count(table: string): Query {
+    const where = this.#where.length > 0 ? ` WHERE ${this.#where.join(' AND ')}` : '';
+    return { sql: `SELECT count(*) AS n FROM ${table}${where}`, params: [...this.#params] };
+  }
+
   build(select: string, orderBy: string, limit?: number, offset = 0): Query {
     const where = this.#where.length > 0 ? ` WHERE ${this.#where.join(' AND ')}` : '';
     const page = offset > 0 ? ' LIMIT ? OFFSET ?' : ' LIMIT ?';
@@ -57,16 +62,29 @@ export function inboxQuery(filter: { state?: InboxState; limit?: number }): Quer
     .build(selectSql(inboxCodec), 'created_at, rowid', checkLimit(filter.limit));
 }
 
-export function invoiceQuery(filter: InvoiceFilter): Query {
+function invoiceWhere(filter: InvoiceFilter): QueryBuilder {
   return new QueryBuilder()
     .when(filter.source !== undefined, 'source = ?', filter.source ?? null)
     .when(filter.openCasesOnly === true, 'case_id IS NOT NULL AND closed = 0')
     .when(filter.withoutCaseOnly === true, 'case_id IS NULL')
-    .build(
-      selectSql(invoiceCodec),
-      'last_checked_at, source, invoice_number',
-      checkLimit(filter.limit),
+    .when(filter.dueBefore !== undefined, 'due_date < ?', filter.dueBefore ?? null)
+    .when(
+      filter.activitySinceCheckOnly === true,
+      '(last_checked_at IS NULL OR last_activity_at > last_checked_at)',
     );
+}
+
+/** `countInvoices`: the same filter as listInvoices, counted. */
+export function invoiceCountQuery(filter: InvoiceFilter): Query {
+  return invoiceWhere(filter).count('invoices');
+}
+
+export function invoiceQuery(filter: InvoiceFilter): Query {
+  return invoiceWhere(filter).build(
+    selectSql(invoiceCodec),
+    'last_checked_at, source, invoice_number',
+    checkLimit(filter.limit),
+  );
 }
 
 export function deadLetterQuery(filter: DeadLetterFilter): Query {

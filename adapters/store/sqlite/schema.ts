@@ -179,4 +179,8 @@ export const migrations: readonly string[] = [
     expires_at INTEGER NOT NULL
   ) STRICT;
   `,
+  `
+  -- debt-collection task: the invoice carried by the request (sent to the agency with the task)
+  ALTER TABLE tasks ADD COLUMN document TEXT;
+  `,
 ];

@@ -8,7 +8,8 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import { silentStoreLogger, type StoreLogger } from '../options.ts';
 import { chunk } from '../paging.ts';
-import type { Store, StoreCounts, TaskState } from '../types.ts';
+import type { Store, StoreChanges, StoreCounts, TaskState } from '../types.ts';
+import { createGroupCommit } from './group-commit.ts';
 import { applyChanges } from './apply-changes.ts';
 import type { Codec, Row } from './codec.ts';
 import {
@@ -26,6 +27,7 @@ import { openDatabase } from './open-database.ts';
 import {
   auditQuery,
   byKey,
+  invoiceCountQuery,
   countQueries,
   deadLetterQuery,
   inboxQuery,
@@ -113,10 +115,21 @@ export function createSqliteStore(options: SqliteStoreOptions): Promise<Store> {
       prepare(sql(placeholders(slice.length))).run(...params, ...slice);
   }
 
+  const groupCommit = createGroupCommit<StoreChanges>((list) => {
+    try {
+      db.exec('BEGIN IMMEDIATE');
+      for (const changes of list) applyChanges(prepare, changes);
+      db.exec('COMMIT');
+    } catch (err) {
+      if (db.isTransaction) db.exec('ROLLBACK');
+      throw wrapSqliteError(err, 'commit');
+    }
+  });
+
   return Promise.resolve({
     kind: 'sqlite',
 
-    commit: (changes) => write('commit', () => applyChanges(prepare, changes)),
+    commit: (changes) => groupCommit(changes),
 
     getInbox: (source, messageId) =>
       one('getInbox', inboxCodec, () => byKey.inbox(source, messageId)),
@@ -127,6 +140,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Promise<Store> {
     getInvoiceByCaseId: (caseId) =>
       one('getInvoiceByCaseId', invoiceCodec, () => byKey.invoiceByCaseId(caseId)),
     listInvoices: (filter) => read('listInvoices', invoiceCodec, () => invoiceQuery(filter)),
+    countInvoices: (filter) =>
+      guard('countInvoices', () => {
+        const q = invoiceCountQuery(filter);
+        return Number((prepare(q.sql).get(...q.params) as { n: number } | undefined)?.n ?? 0);
+      }),
 
     getOutbox: async (ids) => {
       const rows = [];

@@ -141,6 +141,7 @@ export function task(o: Partial<DebtCollectionTask> = {}): DebtCollectionTask {
     lastCheckedAt: null,
     result: null,
     transitions: [{ at: at(0), from: null, to: 'PENDING_APPROVAL', cause: 'requested' }],
+    document: null,
     createdAt: at(0),
     updatedAt: at(0),
     ...o,

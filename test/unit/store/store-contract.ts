@@ -8,6 +8,7 @@ import { commitContract } from './contract-commit.ts';
 import { leasesContract } from './contract-leases.ts';
 import { opsContract } from './contract-ops.ts';
 import { outboxContract } from './contract-outbox.ts';
+import { pollerReadsContract } from './contract-poller-reads.ts';
 
 export function describeStoreContract(name: string, make: () => Promise<Store>): void {
   describe(name, () => {
@@ -27,5 +28,6 @@ export function describeStoreContract(name: string, make: () => Promise<Store>):
     outboxContract(store);
     opsContract(store);
     leasesContract(store);
+    pollerReadsContract(store);
   });
 }
