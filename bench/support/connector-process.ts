@@ -26,7 +26,14 @@ export async function startConnector(
 ): Promise<BenchConnectorProcess> {
   const child = spawn(
     process.execPath,
-    [...(options.nodeArgs ?? []), 'connector/cli.ts', 'start', '--config', configFile],
+    [
+      // The production heap settings (package.json "start", Dockerfile): RSS stays bounded.
+      ...(options.nodeArgs ?? ['--max-semi-space-size=4', '--max-old-space-size=256']),
+      'connector/cli.ts',
+      'start',
+      '--config',
+      configFile,
+    ],
     { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const chunks: string[] = [];

@@ -149,10 +149,10 @@ export function createOpsApiRoutes(o: OpsOptions) {
           if (!o.pollers?.status().some((p) => p.name === name))
             throw new OpsActionError('not_found', 'no such poller');
           await o.store.commit({ audit: [auditRun(c.get('principal').actor, name)] });
-          void o.pollers.runNow(name).catch(() => undefined);
-          return { started: name };
+          // Answers when the run has finished, with its summary (calls, events, cursor).
+          return { summary: await o.pollers.runNow(name) };
         },
-        202,
+        200,
       ),
     );
     app.get('/api/ops/audit', async (c) => {

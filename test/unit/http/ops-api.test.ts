@@ -164,3 +164,27 @@ describe('API hygiene', () => {
     });
   });
 });
+
+describe('pollers', () => {
+  it('runs a poller now and answers with its summary when the run has finished', async () => {
+    await h.close();
+    let finished = false;
+    const summary = { name: 'settlements', result: 'ok', calls: 2, events: 3, cursor: { page: 1 } };
+    h = await createHarness({
+      pollers: {
+        status: () => [{ name: 'settlements' }] as never,
+        runNow: async () => {
+          await new Promise((r) => setTimeout(r, 20));
+          finished = true;
+          return summary;
+        },
+      },
+    });
+    const res = await h.app.request('/api/ops/pollers/settlements/run', post());
+    expect(res.status).toBe(200);
+    expect(finished).toBe(true);
+    expect(await res.json()).toEqual({ ok: true, result: { summary } });
+    const unknown = await h.app.request('/api/ops/pollers/nope/run', post());
+    expect(unknown.status).toBe(404);
+  });
+});
