@@ -5,6 +5,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 
+/** The heap flags of `npm start`, the bin script and the Dockerfile. */
+export const PRODUCTION_HEAP_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=256'];
+
 export interface BenchConnectorProcess {
   child: ChildProcess;
   pid: number;
@@ -28,7 +31,8 @@ export async function startConnector(
     process.execPath,
     [
       // The production heap settings (package.json "start", Dockerfile): RSS stays bounded.
-      ...(options.nodeArgs ?? ['--max-semi-space-size=4', '--max-old-space-size=256']),
+      ...PRODUCTION_HEAP_FLAGS,
+      ...(options.nodeArgs ?? []),
       'connector/cli.ts',
       'start',
       '--config',

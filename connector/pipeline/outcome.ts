@@ -6,6 +6,7 @@
  *   agency not sent / refused (429, 503 + Retry-After) / circuit open . retry via a delay queue
  *   agency ambiguous (timeout after send, reset, 500/502/504) ......... retry, item marked UNKNOWN
  *   agency 401/403 (credentials) ...................................... retry (and alert)
+ *   call cancelled by shutdown (may have been sent) .................... requeue, item stays IN_FLIGHT
  *   transient failures past maxAttempts ............................... dead-letter (retries_exhausted)
  *   store or broker down, anything unexpected ......................... requeue (delivery limit applies)
  */
@@ -97,8 +98,11 @@ export function decideOutcome(err: unknown, ctx: OutcomeContext): Outcome {
       case 'refused':
       case 'circuit_open':
       case 'auth':
-      case 'aborted':
         return transient(false);
+      case 'aborted':
+        // Shutdown cancelled the call, which may have reached the agency: leave the work item
+        // as it is (IN_FLIGHT) and let the broker redeliver; the next attempt reconciles.
+        return { kind: 'requeue', reason: 'aborted', errorClass: err.name };
       case 'ambiguous':
         return transient(true);
       default:

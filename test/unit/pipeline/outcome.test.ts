@@ -46,6 +46,7 @@ describe('decideOutcome', () => {
     ['401', new FakeAgencyError('auth', 401), 'retry', 'auth'],
     ['ambiguous 502', new FakeAgencyError('ambiguous', 502), 'retry', 'ambiguous'],
     ['store down', new TransportError('store unreachable'), 'requeue', 'transport'],
+    ['cancelled by shutdown', new FakeAgencyError('aborted', null), 'requeue', 'aborted'],
     ['a bug', new TypeError('x is undefined'), 'requeue', 'unexpected'],
   ])('%s → %s', (_name, err, kind, reason) => {
     const outcome = decideOutcome(err, ctx);
