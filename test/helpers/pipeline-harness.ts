@@ -13,7 +13,9 @@ import { parseConfig, type ConnectorConfig } from '../../config/index.ts';
 import { createLogger } from '../../connector/logger.ts';
 import { agencyRequestValidators } from '../../connector/mapping/agency-validators.ts';
 import { createMappingPort } from '../../connector/mapping/mapping-port.ts';
+import { TransportError } from '../../connector/errors.ts';
 import { createInboundHandler } from '../../connector/pipeline/inbound-handler.ts';
+import type { MappingPort } from '../../connector/pipeline/mapping-port.ts';
 import { createOutboxRelay } from '../../connector/pipeline/outbox-relay.ts';
 import type { InboundDelivery, PublishOptions } from '../../connector/pipeline/ports.ts';
 import type { TestEvent } from './events.ts';
@@ -45,6 +47,8 @@ interface Pending {
 
 export interface HarnessOptions {
   sim?: SimulatorOptions;
+  /** A mapping port to reuse (compiling the mappings once saves time over many harnesses). */
+  mapper?: MappingPort;
   config?: Record<string, unknown>;
   now?: () => Date;
 }
@@ -61,7 +65,20 @@ export async function createHarness(options: HarnessOptions = {}) {
     circuit: { failureThreshold: 1000, openMs: 10 },
     fetch: async (input, init) => sim.app.fetch(new Request(input, init)),
   });
-  const store: Store = await createStore('sqlite::memory:');
+  const realStore: Store = await createStore('sqlite::memory:');
+  /** Simulated crashes: the next commit (or the next commit that marks an event DONE) fails. */
+  let failNext: 'any' | 'done' | null = null;
+  const store: Store = {
+    ...realStore,
+    commit(changes) {
+      const done = (changes.inbox ?? []).some((e) => e.state === 'DONE');
+      if (failNext === 'any' || (failNext === 'done' && done)) {
+        failNext = null;
+        return Promise.reject(new TransportError('simulated crash before the commit'));
+      }
+      return realStore.commit(changes);
+    },
+  };
   const config: ConnectorConfig = parseConfig(
     {
       broker: { retryDelaysMs: [100, 200], maxAttempts: 4 },
@@ -96,7 +113,9 @@ export async function createHarness(options: HarnessOptions = {}) {
     config,
     store,
     agency,
-    mapper: await createMappingPort('mappings', { validators: agencyRequestValidators }),
+    mapper:
+      options.mapper ??
+      (await createMappingPort('mappings', { validators: agencyRequestValidators })),
     adapters: { generic: createGenericAdapter(), atomia: createAtomiaAdapter() },
     relay,
     retries: {
@@ -177,6 +196,10 @@ export async function createHarness(options: HarnessOptions = {}) {
         ...amqp,
       });
     },
+    /** The next commit fails as if the process died before it ('done': after the agency call). */
+    crashNextCommit(kind: 'any' | 'done') {
+      failNext = kind;
+    },
     setPublishFailing(v: boolean) {
       failPublishes = v;
     },
@@ -215,7 +238,11 @@ export async function createHarness(options: HarnessOptions = {}) {
           })),
         ];
         if (batch.length === 0) return;
-        for (const p of batch) await deliverRaw(p);
+        for (const p of batch) {
+          // A delivery nacked with requeue comes back, as the broker would redeliver it.
+          const record = await deliverRaw(p);
+          if (record.nacked && record.requeued) delayed.push(p);
+        }
       }
       throw new Error('pipeline did not quiesce');
     },
