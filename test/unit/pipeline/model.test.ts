@@ -62,7 +62,10 @@ async function deliverOwed(h: Harness, m: Model, e: TestEvent): Promise<void> {
 }
 
 class Deliver implements Cmd {
-  constructor(readonly index: number) {}
+  readonly index: number;
+  constructor(index: number) {
+    this.index = index;
+  }
   check = (m: Readonly<Model>) => m.owed.length > 0;
   async run(m: Model, r: Real) {
     const e = m.owed.splice(this.index % m.owed.length, 1)[0]!;
@@ -73,7 +76,10 @@ class Deliver implements Cmd {
 }
 
 class Redeliver implements Cmd {
-  constructor(readonly index: number) {}
+  readonly index: number;
+  constructor(index: number) {
+    this.index = index;
+  }
   check = () => true;
   async run(m: Model, r: Real) {
     await deliverOwed(r.h, m, m.events[this.index % m.events.length]!);
@@ -83,7 +89,10 @@ class Redeliver implements Cmd {
 }
 
 class Fault implements Cmd {
-  constructor(readonly kind: 'crash-before-commit' | 'crash-after-send' | 'drop-answer' | '429') {}
+  readonly kind: 'crash-before-commit' | 'crash-after-send' | 'drop-answer' | '429';
+  constructor(kind: 'crash-before-commit' | 'crash-after-send' | 'drop-answer' | '429') {
+    this.kind = kind;
+  }
   check = () => true;
   run(_m: Model, r: Real) {
     if (this.kind === 'crash-before-commit') r.h.crashNextCommit('any');
