@@ -3,8 +3,9 @@
  * `InboundDelivery`, delayed publishes routed through the delay exchanges (publish to the delay
  * step's exchange with the target inbound queue as routing key; the broker returns it on expiry).
  */
-import { topologyNames, type Broker, type Delivery } from '../adapters/rabbitmq/index.ts';
+import type { Broker, Delivery } from '../adapters/rabbitmq/index.ts';
 import type { ConnectorConfig } from '../config/index.ts';
+import { brokerNames } from './broker-names.ts';
 import type { InboundDelivery } from './pipeline/ports.ts';
 import { pickDelayMs } from './pipeline/retry-publisher.ts';
 import type { BrokerPort } from './runtime.ts';
@@ -28,11 +29,7 @@ export function toInboundDelivery(d: Delivery): InboundDelivery {
 }
 
 export function createBrokerPort(broker: Broker, config: ConnectorConfig): BrokerPort {
-  const names = topologyNames({
-    prefix: config.broker.queuePrefix,
-    erpExchange: config.broker.inboundExchange,
-    agencyExchange: config.broker.outboundExchange,
-  });
+  const names = brokerNames(config);
   return {
     publish: (exchange, routingKey, body, options) =>
       broker.publish(exchange, routingKey, body, options),

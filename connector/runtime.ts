@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../adapters/store/index.ts';
 import type { ConnectorConfig } from '../config/index.ts';
+import { brokerNames } from './broker-names.ts';
 import type { ErpAdapter } from './contract/index.ts';
 import type { ReadinessReport } from './http/app.ts';
 import type { Logger } from './logger.ts';
@@ -60,20 +61,12 @@ export interface ConnectorDeps {
   extend?: Pick<InboundHandlerDeps, 'applyLocal' | 'onOutcome'>;
 }
 
-export function queueNames(config: ConnectorConfig) {
-  const prefix = config.broker.queuePrefix;
-  return {
-    inbound: (source: string) => `${prefix}.${source}.inbound`,
-    dlx: `${prefix}.dlx`,
-  };
-}
-
 export function createConnector(deps: ConnectorDeps) {
   const { config, store, broker, agency } = deps;
   const root = deps.logger;
   const logger = root.child({ module: 'connector' });
   const now = deps.now ?? (() => new Date());
-  const names = queueNames(config);
+  const names = brokerNames(config);
   const relay = createOutboxRelay({
     store,
     publisher: broker,
@@ -82,7 +75,7 @@ export function createConnector(deps: ConnectorDeps) {
   const retries = createRetryPublisher({
     transport: broker,
     delaysMs: config.broker.retryDelaysMs,
-    inboundQueue: names.inbound,
+    inboundQueue: names.inboundQueue,
   });
   // The debt-collection scheduler and the pollers (which run it under their leader lease).
   const tasks = createTaskService({
@@ -103,7 +96,7 @@ export function createConnector(deps: ConnectorDeps) {
     logger: root,
     now,
     instanceId: deps.instanceId,
-    inboundQueue: names.inbound,
+    inboundQueue: names.inboundQueue,
     tasks,
   });
   const paidInErp = createPaidInErpHook({
@@ -126,8 +119,8 @@ export function createConnector(deps: ConnectorDeps) {
     retries,
     logger: root.child({ module: 'pipeline' }),
     instanceId: deps.instanceId,
-    inboundQueue: names.inbound,
-    dlxExchange: names.dlx,
+    inboundQueue: names.inboundQueue,
+    dlxExchange: names.deadLetterExchange,
     now,
     reply: (to, correlationId, body) =>
       broker.sendToQueue(to, JSON.stringify(body), {
@@ -140,9 +133,9 @@ export function createConnector(deps: ConnectorDeps) {
     relay,
     logger: root.child({ module: 'parked' }),
     parkMaxMs: config.pipeline.parkMaxHours * 3_600_000,
-    inboundQueue: names.inbound,
+    inboundQueue: names.inboundQueue,
     outboundExchange: config.broker.outboundExchange,
-    dlxExchange: names.dlx,
+    dlxExchange: names.deadLetterExchange,
     now,
   });
   const sources = Object.keys(config.sources);
@@ -158,7 +151,7 @@ export function createConnector(deps: ConnectorDeps) {
       pause ? 'agency held back: intake paused' : 'agency flows: intake resumed',
     );
     for (const source of sources) {
-      const queue = names.inbound(source);
+      const queue = names.inboundQueue(source);
       await (pause ? broker.pause(queue) : broker.resume(queue)).catch((err: unknown) =>
         logger.warn({ err, queue }, 'could not change consumer state'),
       );
@@ -202,7 +195,7 @@ export function createConnector(deps: ConnectorDeps) {
       sweeper.start();
       pollers.start();
       for (const source of sources) {
-        await broker.consume(names.inbound(source), (d) => handle(source, d), {
+        await broker.consume(names.inboundQueue(source), (d) => handle(source, d), {
           prefetch: config.broker.prefetch,
         });
       }

@@ -49,9 +49,9 @@ export interface TopologyNames {
   deadLetterQueue: string;
   unroutableExchange: string;
   unroutableQueue: string;
-  inboundQueue(source: string): string;
+  inboundQueue: (source: string) => string;
   /** Exchange (fanout) and queue of the delay step `delayMs`; both carry the same name. */
-  retryQueue(delayMs: number): string;
+  retryQueue: (delayMs: number) => string;
 }
 
 export function topologyNames(options: TopologyNamesOptions = {}): TopologyNames {

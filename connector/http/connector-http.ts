@@ -6,6 +6,7 @@
 import type { Hono } from 'hono';
 import type { OutboxRow, Store } from '../../adapters/store/index.ts';
 import type { ConnectorConfig } from '../../config/index.ts';
+import { brokerNames } from '../broker-names.ts';
 import type { ConnectorMetrics, LimiterSnapshot, QueueDepth } from '../metrics/index.ts';
 import { createBulkReplay, type BulkReplay } from '../ops/bulk-replay.ts';
 import { createDeadLetterActions, type DeadLetterActions } from '../ops/dead-letters.ts';
@@ -47,11 +48,11 @@ export interface ConnectorHttp {
 export function createConnectorHttp(options: ConnectorHttpOptions): ConnectorHttp {
   const { config, store } = options;
   const now = options.now ?? (() => new Date());
-  const prefix = config.broker.queuePrefix;
+  const names = brokerNames(config);
   const deadLetters = createDeadLetterActions({
     store,
     relay: options.relay,
-    inboundQueue: (source) => (config.sources[source] ? `${prefix}.${source}.inbound` : null),
+    inboundQueue: (source) => (config.sources[source] ? names.inboundQueue(source) : null),
     now,
   });
   const bulk = createBulkReplay({ store, actions: deadLetters, now });

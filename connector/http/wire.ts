@@ -8,6 +8,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Broker } from '../../adapters/rabbitmq/index.ts';
 import type { Store } from '../../adapters/store/index.ts';
 import type { ConnectorConfig } from '../../config/index.ts';
+import { brokerNames } from '../broker-names.ts';
 import type {
   ConnectorMetrics,
   LimiterSnapshot,
@@ -74,11 +75,11 @@ export interface WireHttpOptions {
 
 export function wireHttp(o: WireHttpOptions): ConnectorHttp & { stop(): void } {
   const { config, broker } = o;
-  const prefix = config.broker.queuePrefix;
+  const names = brokerNames(config);
   const queueNames = [
-    ...Object.keys(config.sources).map((s) => `${prefix}.${s}.inbound`),
-    `${prefix}.dead-letter`,
-    `${prefix}.unroutable`,
+    ...Object.keys(config.sources).map((s) => names.inboundQueue(s)),
+    names.deadLetterQueue,
+    names.unroutableQueue,
   ];
   const queues = async (): Promise<QueueDepth[]> =>
     Promise.all(

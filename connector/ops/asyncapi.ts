@@ -41,6 +41,26 @@ function messages(schemas: Record<string, z.ZodType>, direction: 'in' | 'out') {
   return out;
 }
 
+/** A topic-exchange channel with routing key `<source>.<type>`. */
+function channel(exchange: string, direction: string, messages: Record<string, unknown>) {
+  return {
+    address: '{source}.{type}',
+    title: `${exchange} (topic exchange): ${direction}`,
+    parameters: {
+      source: { description: 'Configured source name' },
+      type: { description: 'Event type' },
+    },
+    messages,
+    bindings: {
+      amqp: {
+        is: 'routingKey',
+        exchange: { name: exchange, type: 'topic', durable: true, autoDelete: false },
+        bindingVersion: '0.3.0',
+      },
+    },
+  };
+}
+
 export function buildAsyncApi(): Record<string, unknown> {
   const inbound = messages(inboundDataSchemas, 'in');
   const outbound = messages(outboundSchemas, 'out');
@@ -57,38 +77,8 @@ export function buildAsyncApi(): Record<string, unknown> {
     defaultContentType: 'application/json',
     servers: { rabbitmq: { host: '127.0.0.1:5672', protocol: 'amqp', protocolVersion: '0.9.1' } },
     channels: {
-      erpEvents: {
-        address: '{source}.{type}',
-        title: 'erp.events (topic exchange): ERP → connector; also POST /v1/events',
-        parameters: {
-          source: { description: 'Configured source name' },
-          type: { description: 'Event type' },
-        },
-        messages: inbound,
-        bindings: {
-          amqp: {
-            is: 'routingKey',
-            exchange: { name: 'erp.events', type: 'topic', durable: true, autoDelete: false },
-            bindingVersion: '0.3.0',
-          },
-        },
-      },
-      agencyEvents: {
-        address: '{source}.{type}',
-        title: 'agency.events (topic exchange): connector → ERP',
-        parameters: {
-          source: { description: 'Configured source name' },
-          type: { description: 'Event type' },
-        },
-        messages: outbound,
-        bindings: {
-          amqp: {
-            is: 'routingKey',
-            exchange: { name: 'agency.events', type: 'topic', durable: true, autoDelete: false },
-            bindingVersion: '0.3.0',
-          },
-        },
-      },
+      erpEvents: channel('erp.events', 'ERP → connector; also POST /v1/events', inbound),
+      agencyEvents: channel('agency.events', 'connector → ERP', outbound),
     },
     operations: {
       receiveErpEvent: {

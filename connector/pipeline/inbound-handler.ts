@@ -56,6 +56,11 @@ function headerString(headers: Record<string, unknown>, name: string): string | 
   return undefined;
 }
 
+/** The routing key the ERP used (a delay-queue or park release keeps it in a header). */
+function originalRoutingKey(d: InboundDelivery): string {
+  return headerString(d.headers, 'x-original-routing-key') ?? d.routingKey;
+}
+
 export function attemptOf(headers: Record<string, unknown>): number {
   const n = Number(headers[ATTEMPT_HEADER] ?? 1);
   return Number.isInteger(n) && n >= 1 ? n : 1;
@@ -135,7 +140,7 @@ export function createInboundHandler(deps: InboundHandlerDeps) {
         d.body.length <= limits.maxBytes
           ? d.body.toString('utf8')
           : `(${d.body.length} bytes, not kept)`,
-      routingKey: headerString(d.headers, 'x-original-routing-key') ?? d.routingKey,
+      routingKey: originalRoutingKey(d),
       mappedRequest: null,
       agencyAnswers: [],
       attempts: 1,
@@ -201,7 +206,7 @@ export function createInboundHandler(deps: InboundHandlerDeps) {
     const now = deps.now();
     const nowIso = now.toISOString();
     const mine = line.find((p) => p.messageId === ctx.envelope.id);
-    const routingKey = headerString(d.headers, 'x-original-routing-key') ?? d.routingKey;
+    const routingKey = originalRoutingKey(d);
     if (outcome.kind === 'requeue') {
       logger.warn(
         { reason: outcome.reason, errorClass: outcome.errorClass },
@@ -301,7 +306,7 @@ export function createInboundHandler(deps: InboundHandlerDeps) {
   ) {
     const now = deps.now();
     const mine = line.find((p) => p.messageId === ctx.envelope.id);
-    const routingKey = headerString(d.headers, 'x-original-routing-key') ?? d.routingKey;
+    const routingKey = originalRoutingKey(d);
     if (result.kind === 'park') {
       const entry: InboxEntry = {
         ...ctx.entry,
@@ -431,7 +436,7 @@ export function createInboundHandler(deps: InboundHandlerDeps) {
       output = adapter.adapt(
         {
           body,
-          routingKey: headerString(d.headers, 'x-original-routing-key') ?? d.routingKey,
+          routingKey: originalRoutingKey(d),
           messageId: d.messageId,
           replyTo: d.replyTo,
           correlationId: d.correlationId,
@@ -470,7 +475,7 @@ export function createInboundHandler(deps: InboundHandlerDeps) {
     } catch (err) {
       if (err instanceof InvoiceBusyError) {
         // Another instance works on this invoice: come back after the shortest delay.
-        const routingKey = headerString(d.headers, 'x-original-routing-key') ?? d.routingKey;
+        const routingKey = originalRoutingKey(d);
         await deps.retries.publish(
           source,
           d,

@@ -7,6 +7,7 @@
  */
 import type { Store } from '../../adapters/store/index.ts';
 import type { ConnectorConfig } from '../../config/index.ts';
+import { brokerNames } from '../broker-names.ts';
 import type { Logger } from '../logger.ts';
 import { runCasePoll } from './case-poller.ts';
 import { runDistributionPoll } from './distribution-poller.ts';
@@ -57,7 +58,7 @@ export function createPollers(options: PollersOptions): Pollers {
   const { config } = options;
   const logger = options.logger.child({ module: 'pollers' });
   const now = options.now ?? (() => new Date());
-  const prefix = config.broker.queuePrefix;
+  const names = brokerNames(config);
   const deps = (signal: AbortSignal): PollerDeps => ({
     store: options.store,
     agency: options.agency,
@@ -66,7 +67,7 @@ export function createPollers(options: PollersOptions): Pollers {
     config,
     logger,
     now,
-    inboundQueue: options.inboundQueue ?? ((source) => `${prefix}.${source}.inbound`),
+    inboundQueue: options.inboundQueue ?? names.inboundQueue,
     signal,
   });
   const poll =

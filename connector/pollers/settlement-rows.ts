@@ -14,6 +14,7 @@ import type {
   OutboxRow,
   StoreChanges,
 } from '../../adapters/store/index.ts';
+import { brokerNames } from '../broker-names.ts';
 import { recordSettled } from '../debt-collection/collected.ts';
 import { deadLetter, deadLetterCopyRow } from '../pipeline/results.ts';
 import { adapterOf, newsRow, ownerOf, type Owner } from './poll-support.ts';
@@ -114,7 +115,7 @@ export async function settlementRows(
     });
     const stamped = { ...letter, deadAt: nowIso };
     changes.deadLetters = [stamped];
-    outbox.push(deadLetterCopyRow(stamped, `${config.broker.queuePrefix}.dlx`, now));
+    outbox.push(deadLetterCopyRow(stamped, brokerNames(config).deadLetterExchange, now));
   }
   const events = outbox.filter((r) => r.exchange === config.broker.outboundExchange).length;
   return { changes, outbox, discrepancy, events };

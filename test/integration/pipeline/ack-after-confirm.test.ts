@@ -4,23 +4,19 @@
  * connector, not lost, and the agency holds the invoice once. Also: SIGTERM stops it with exit 0.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSimulator } from '../../../adapters/agency/simulator/index.ts';
-import {
-  openRawAmqp,
-  uniqueNamespace,
-  waitUntil,
-  type Namespace,
-  type RawAmqp,
-} from '../../helpers/amqp.ts';
+import type { createSimulator } from '../../../adapters/agency/simulator/index.ts';
+import { waitUntil, type Namespace, type RawAmqp } from '../../helpers/amqp.ts';
 import {
   startConnectorProcess,
   writeConfigFile,
   type ConnectorProcess,
 } from '../../helpers/connector-process.ts';
 import { envelope, invoiceData, parseEvent } from '../../helpers/events.ts';
+import { openTestBed, type TestBed } from '../../helpers/test-bed.ts';
 import { testConfigRaw } from '../../helpers/test-config.ts';
 
 describe('ack after confirm (connector process killed mid-call)', () => {
+  let bed: TestBed;
   let ns: Namespace;
   let raw: RawAmqp;
   let sim: ReturnType<typeof createSimulator>;
@@ -28,17 +24,13 @@ describe('ack after confirm (connector process killed mid-call)', () => {
   let proc: ConnectorProcess | null = null;
 
   beforeEach(async () => {
-    ns = uniqueNamespace('ack');
-    raw = await openRawAmqp();
-    sim = createSimulator({ apiKeys: ['sim-key'] });
-    agency = await sim.listen({ port: 0 });
+    bed = await openTestBed('ack');
+    ({ ns, raw, sim, agency } = bed);
   });
 
   afterEach(async () => {
     await proc?.kill('SIGKILL');
-    await agency.close();
-    await raw.cleanup(ns);
-    await raw.close();
+    await bed.close();
   });
 
   it('redelivers the message after a SIGKILL before the agency answered; one invoice, one result', async () => {

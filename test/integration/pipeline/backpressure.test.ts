@@ -4,20 +4,16 @@
  * accepts calls again.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSimulator } from '../../../adapters/agency/simulator/index.ts';
+import type { createSimulator } from '../../../adapters/agency/simulator/index.ts';
 import { composeConnector, type RunningConnector } from '../../../connector/compose.ts';
 import { createLogger } from '../../../connector/logger.ts';
-import {
-  openRawAmqp,
-  uniqueNamespace,
-  waitUntil,
-  type Namespace,
-  type RawAmqp,
-} from '../../helpers/amqp.ts';
+import { waitUntil, type Namespace, type RawAmqp } from '../../helpers/amqp.ts';
 import { envelope, invoiceData, parseEvent } from '../../helpers/events.ts';
+import { openTestBed, type TestBed } from '../../helpers/test-bed.ts';
 import { testConfig } from '../../helpers/test-config.ts';
 
 describe('backpressure during a 429 storm', () => {
+  let bed: TestBed;
   let ns: Namespace;
   let raw: RawAmqp;
   let sim: ReturnType<typeof createSimulator>;
@@ -25,10 +21,8 @@ describe('backpressure during a 429 storm', () => {
   let running: RunningConnector;
 
   beforeEach(async () => {
-    ns = uniqueNamespace('bp');
-    raw = await openRawAmqp();
-    sim = createSimulator({ apiKeys: ['sim-key'], recordBodies: false });
-    agency = await sim.listen({ port: 0 });
+    bed = await openTestBed('bp', { recordBodies: false });
+    ({ ns, raw, sim, agency } = bed);
     const config = testConfig(ns, agency.baseUrl);
     config.broker.prefetch = 5;
     running = await composeConnector(config, createLogger({ level: 'silent', pretty: 'never' }), {
@@ -39,9 +33,7 @@ describe('backpressure during a 429 storm', () => {
 
   afterEach(async () => {
     await running.stop();
-    await agency.close();
-    await raw.cleanup(ns);
-    await raw.close();
+    await bed.close();
   });
 
   it('pauses intake while refused, dead-letters nothing, drains afterwards', async () => {

@@ -8,14 +8,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSimulator } from '../../../adapters/agency/simulator/index.ts';
-import {
-  openRawAmqp,
-  uniqueNamespace,
-  waitUntil,
-  type Namespace,
-  type RawAmqp,
-} from '../../helpers/amqp.ts';
+import type { createSimulator } from '../../../adapters/agency/simulator/index.ts';
+import { waitUntil, type Namespace, type RawAmqp } from '../../helpers/amqp.ts';
 import {
   startConnectorProcess,
   writeConfigFile,
@@ -23,6 +17,7 @@ import {
 } from '../../helpers/connector-process.ts';
 import { envelope, invoiceData, parseEvent, type TestEvent } from '../../helpers/events.ts';
 import { seededRandom } from '../../helpers/random.ts';
+import { openTestBed, type TestBed } from '../../helpers/test-bed.ts';
 import { testConfigRaw } from '../../helpers/test-config.ts';
 
 const run = promisify(execFile);
@@ -72,6 +67,7 @@ function workload(random: () => number) {
 }
 
 describe('pipeline under faults (child process, real broker)', () => {
+  let bed: TestBed;
   let ns: Namespace;
   let raw: RawAmqp;
   let sim: ReturnType<typeof createSimulator>;
@@ -80,10 +76,7 @@ describe('pipeline under faults (child process, real broker)', () => {
   const seed = Number(process.env.FAULT_SEED ?? Date.now() % 100_000);
 
   beforeEach(async () => {
-    ns = uniqueNamespace('faults');
-    raw = await openRawAmqp();
-    sim = createSimulator({
-      apiKeys: ['sim-key'],
+    bed = await openTestBed('faults', {
       seed,
       recordBodies: false,
       lifecycle: { applyActionsImmediately: true },
@@ -96,14 +89,12 @@ describe('pipeline under faults (child process, real broker)', () => {
         retryAfterSeconds: 1,
       },
     });
-    agency = await sim.listen({ port: 0 });
+    ({ ns, raw, sim, agency } = bed);
   });
 
   afterEach(async () => {
     await proc?.kill('SIGKILL');
-    await agency.close();
-    await raw.cleanup(ns);
-    await raw.close();
+    await bed.close();
   });
 
   it(

@@ -4,20 +4,16 @@
  * its reason; a duplicate id → no second agency call.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSimulator } from '../../../adapters/agency/simulator/index.ts';
+import type { createSimulator } from '../../../adapters/agency/simulator/index.ts';
 import { composeConnector, type RunningConnector } from '../../../connector/compose.ts';
 import { createLogger } from '../../../connector/logger.ts';
-import {
-  openRawAmqp,
-  uniqueNamespace,
-  waitUntil,
-  type Namespace,
-  type RawAmqp,
-} from '../../helpers/amqp.ts';
+import { waitUntil, type Namespace, type RawAmqp } from '../../helpers/amqp.ts';
 import { envelope, invoiceData, parseEvent } from '../../helpers/events.ts';
+import { openTestBed, type TestBed } from '../../helpers/test-bed.ts';
 import { testConfig } from '../../helpers/test-config.ts';
 
 describe('first path: invoice.created → agency → invoice.accepted', () => {
+  let bed: TestBed;
   let ns: Namespace;
   let raw: RawAmqp;
   let sim: ReturnType<typeof createSimulator>;
@@ -25,10 +21,8 @@ describe('first path: invoice.created → agency → invoice.accepted', () => {
   let running: RunningConnector;
 
   beforeEach(async () => {
-    ns = uniqueNamespace('first');
-    raw = await openRawAmqp();
-    sim = createSimulator({ apiKeys: ['sim-key'] });
-    agency = await sim.listen({ port: 0 });
+    bed = await openTestBed('first');
+    ({ ns, raw, sim, agency } = bed);
     running = await composeConnector(
       testConfig(ns, agency.baseUrl),
       createLogger({ level: 'silent', pretty: 'never' }),
@@ -45,9 +39,7 @@ describe('first path: invoice.created → agency → invoice.accepted', () => {
 
   afterEach(async () => {
     await running.stop();
-    await agency.close();
-    await raw.cleanup(ns);
-    await raw.close();
+    await bed.close();
   });
 
   it('creates the invoice once and tells the ERP, with causationid', async () => {

@@ -207,12 +207,15 @@ type Args = Record<string, unknown>;
 const toArgs = (rows: [string, string, unknown][]): Args =>
   Object.fromEntries(rows.map(([k, , v]) => [k, v]));
 
-/** Queue types and arguments as the broker holds them (rabbitmqctl, independent of amqplib). */
-export async function listQueues(
+type Entity = { type: string; durable: boolean; arguments: Args };
+
+/** Queues or exchanges with their types and arguments as the broker holds them (rabbitmqctl). */
+async function listEntities(
+  what: 'list_queues' | 'list_exchanges',
   prefix: string,
-): Promise<Map<string, { type: string; durable: boolean; arguments: Args }>> {
+): Promise<Map<string, Entity>> {
   const { stdout } = await run('rabbitmqctl', [
-    'list_queues',
+    what,
     'name',
     'type',
     'durable',
@@ -234,31 +237,10 @@ export async function listQueues(
   );
 }
 
-export async function listExchanges(
-  prefix: string,
-): Promise<Map<string, { type: string; durable: boolean; arguments: Args }>> {
-  const { stdout } = await run('rabbitmqctl', [
-    'list_exchanges',
-    'name',
-    'type',
-    'durable',
-    'arguments',
-    '-q',
-    '--formatter',
-    'json',
-  ]);
-  const rows = JSON.parse(stdout) as {
-    name: string;
-    type: string;
-    durable: boolean;
-    arguments: [string, string, unknown][];
-  }[];
-  return new Map(
-    rows
-      .filter((r) => r.name.startsWith(prefix))
-      .map((r) => [r.name, { type: r.type, durable: r.durable, arguments: toArgs(r.arguments) }]),
-  );
-}
+/** Queue types and arguments as the broker holds them (rabbitmqctl, independent of amqplib). */
+export const listQueues = (prefix: string) => listEntities('list_queues', prefix);
+
+export const listExchanges = (prefix: string) => listEntities('list_exchanges', prefix);
 
 /** For one-line handlers: evaluates its arguments (the side effects), then resolves. */
 export const settled = (..._effects: unknown[]): Promise<void> => Promise.resolve();

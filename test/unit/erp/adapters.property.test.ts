@@ -47,6 +47,11 @@ function mutated(kind: FixtureKind) {
     });
 }
 
+/** The type as routing-key text; arbitrary JSON (e.g. `{ "toString": false }`) must not throw here. */
+function typeText(type: unknown): string {
+  return typeof type === 'string' ? type : (JSON.stringify(type) ?? '');
+}
+
 describe('ERP adapters: nothing but InvalidMessageError', () => {
   for (const [kind, adapter] of adapters) {
     it(`${kind}: arbitrary bodies, routing keys and AMQP properties`, () => {
@@ -66,7 +71,7 @@ describe('ERP adapters: nothing but InvalidMessageError', () => {
           (body, routingKey, replyTo, correlationId) => {
             const type =
               body && typeof body === 'object' && 'type' in body
-                ? String((body as { type: unknown }).type)
+                ? typeText((body as { type: unknown }).type)
                 : '';
             for (const key of [routingKey, `acme.${type}`]) {
               try {
