@@ -110,10 +110,12 @@ describe('two stores on one sqlite file', () => {
     let exitCode: number | null | undefined;
     const exited = once(child, 'exit').then(([code]) => (exitCode = code as number | null));
     let parentCommits = 0;
-    // Commit for as long as the child runs, yielding so its exit event can arrive.
+    // Commit for as long as the child runs, pausing a millisecond between commits like a real
+    // writer (a loop with no pause at all can starve the other process's busy handler past its
+    // timeout on a loaded machine: SQLite's busy handler polls, it does not queue).
     while (exitCode === undefined) {
       await parent.commit({ outbox: [outboxRow({ id: `parent-${parentCommits++}` })] });
-      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setTimeout(resolve, 1));
     }
     await exited;
     expect(stderr).toBe('');
