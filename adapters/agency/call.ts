@@ -6,6 +6,7 @@
 import type { CircuitBreaker, CircuitResult, CircuitTicket } from './circuit.ts';
 import { classifyStatus, isCircuitFailure } from './classify.ts';
 import { AgencyError, AgencyTransportCause, scrubText, type AgencyErrorKind } from './errors.ts';
+import { sendNodeHttp } from './node-http.ts';
 import { HttpFailure, sendHttp, type HttpAnswer, type HttpCall, type HttpDeps } from './http.ts';
 import type { AgencyLimiter, CallPriority } from './limiter.ts';
 import type { AgencyLogger, AgencyRequestEvent, CallOptions } from './options.ts';
@@ -131,7 +132,7 @@ export function createCallRunner(deps: CallRunnerDeps) {
     const startMs = deps.now();
     let answer: HttpAnswer;
     try {
-      answer = await sendHttp(deps.http, spec, o.signal);
+      answer = await (deps.http.fetch ? sendHttp : sendNodeHttp)(deps.http, spec, o.signal);
     } catch (err) {
       if (!(err instanceof HttpFailure)) {
         deps.circuit.record('neutral', ticket);

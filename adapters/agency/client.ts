@@ -40,7 +40,6 @@ export function createAgencyClient(options: AgencyClientOptions): AgencyClient {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
-  const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const closeController = new AbortController();
   const closeSignal = closeController.signal;
   let apiKey = options.apiKey;
@@ -91,7 +90,7 @@ export function createAgencyClient(options: AgencyClientOptions): AgencyClient {
   });
   const runner = createCallRunner({
     http: {
-      fetch: fetchImpl,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
       baseUrl: options.baseUrl,
       apiKey: () => apiKey,
       timeoutMs: options.timeoutMs,

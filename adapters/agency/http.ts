@@ -7,7 +7,8 @@
 import { classifyFetchError } from './classify.ts';
 
 export interface HttpDeps {
-  fetch: typeof fetch;
+  /** An injected fetch (tests, the in-process simulator); node:http (node-http.ts) when absent. */
+  fetch?: typeof fetch;
   baseUrl: string;
   apiKey: () => string;
   timeoutMs: number;
@@ -59,6 +60,7 @@ export async function sendHttp(
   call: HttpCall,
   callerSignal?: AbortSignal,
 ): Promise<HttpAnswer> {
+  const fetchImpl = deps.fetch ?? globalThis.fetch;
   const timeoutSignal = AbortSignal.timeout(deps.timeoutMs);
   const bodyAbort = new AbortController();
   const signals = [timeoutSignal, deps.closeSignal, bodyAbort.signal];
@@ -78,7 +80,7 @@ export async function sendHttp(
 
   let response: Response;
   try {
-    response = await deps.fetch(joinUrl(deps.baseUrl, call.path), {
+    response = await fetchImpl(joinUrl(deps.baseUrl, call.path), {
       method: call.method,
       headers,
       body,

@@ -4,9 +4,10 @@
  * - `busy_timeout`: several processes may share one file; a writer waits for the lock (blocking
  *   its event loop up to this long) instead of failing at once with SQLITE_BUSY.
  * - `journal_mode = WAL`: readers never block the writer and the writer never blocks readers.
- * - `synchronous = FULL`: a commit is on disk before `commit()` returns. NORMAL would be faster
- *   but can lose the last commits on a power loss, and a lost inbox row means a re-sent agency
- *   call (RELIABILITY.md §3.2).
+ * - `synchronous = NORMAL` for files, with our own WAL sync (wal-sync.ts) before any write's
+ *   promise resolves: the same guarantee as FULL (a resolved commit survives a power cut; a lost
+ *   inbox row would mean a re-sent agency call, RELIABILITY.md §3.2) without blocking the event
+ *   loop on the disk. `:memory:` stores (tests) keep FULL; they have no disk to wait for.
  * - `foreign_keys = ON`: enforced should a later migration declare any.
  */
 import { mkdirSync } from 'node:fs';
@@ -34,7 +35,7 @@ export function openDatabase(options: OpenDatabaseOptions): DatabaseSync {
         `store: could not switch the SQLite file to WAL mode (journal_mode=${String(mode)})`,
       );
     }
-    db.exec('PRAGMA synchronous = FULL');
+    db.exec(`PRAGMA synchronous = ${path === ':memory:' ? 'FULL' : 'NORMAL'}`);
     db.exec('PRAGMA foreign_keys = ON');
     migrate(db, logger);
   } catch (err) {

@@ -19,3 +19,9 @@ export function wrapSqliteError(err: unknown, operation: string): Error {
   const message = err instanceof Error ? err.message : String(err);
   return new TransportError(`store (sqlite) ${operation} failed: ${message}`, { cause: err });
 }
+
+/** A failed sync of the WAL: the commit may not be on disk, so the caller must not rely on it. */
+export function wrapSyncError(err: unknown): Error {
+  const message = err instanceof Error ? err.message : String(err);
+  return new TransportError(`store (sqlite) sync to disk failed: ${message}`, { cause: err });
+}

@@ -1,9 +1,11 @@
 /**
  * The SQLite backend (node:sqlite, synchronous). Each write runs in its own
  * `BEGIN IMMEDIATE … COMMIT`: the write lock is taken up front, so a writer waits `busyTimeoutMs`
- * for another process instead of failing half-way with SQLITE_BUSY. Reads see the last commit of
- * every process sharing the file (WAL). See open-database.ts for the pragmas, queries.ts for the
- * SQL of each read and the order it returns.
+ * for another process instead of failing half-way with SQLITE_BUSY. A write's promise resolves
+ * only once the WAL holding it is on disk (wal-sync.ts: the fsync runs off the event loop and is
+ * shared by the commits that arrive meanwhile). Reads see the last commit of every process
+ * sharing the file (WAL). See open-database.ts for the pragmas, queries.ts for the SQL of each
+ * read and the order it returns.
  */
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import { silentStoreLogger, type StoreLogger } from '../options.ts';
@@ -24,6 +26,7 @@ import {
   taskCodec,
 } from './codecs.ts';
 import { openDatabase } from './open-database.ts';
+import { createWalSync, noWalSync, type SyncFile } from './wal-sync.ts';
 import {
   auditQuery,
   byKey,
@@ -40,7 +43,7 @@ import {
   unpublishedNewsQuery,
   type Query,
 } from './queries.ts';
-import { wrapSqliteError } from './sqlite-errors.ts';
+import { wrapSqliteError, wrapSyncError } from './sqlite-errors.ts';
 import { createStatementCache, placeholders } from './statement-cache.ts';
 
 export interface SqliteStoreOptions {
@@ -51,6 +54,8 @@ export interface SqliteStoreOptions {
   logger?: StoreLogger;
   /** Clock for lease expiry, ms since the epoch (tests inject one). */
   now?: () => number;
+  /** How the WAL is flushed to disk; `fs.fdatasync` unless a test controls it. */
+  syncFile?: SyncFile;
 }
 
 const taskStates: readonly TaskState[] = [
@@ -62,7 +67,13 @@ const taskStates: readonly TaskState[] = [
 ];
 
 export function createSqliteStore(options: SqliteStoreOptions): Promise<Store> {
-  const { path, busyTimeoutMs = 5_000, logger = silentStoreLogger, now = Date.now } = options;
+  const {
+    path,
+    busyTimeoutMs = 5_000,
+    logger = silentStoreLogger,
+    now = Date.now,
+    syncFile,
+  } = options;
   let db: DatabaseSync;
   try {
     db = openDatabase({ path, busyTimeoutMs, logger });
@@ -71,6 +82,15 @@ export function createSqliteStore(options: SqliteStoreOptions): Promise<Store> {
   }
   logger.info({ store: 'sqlite', file: path }, 'store opened');
   const prepare = createStatementCache(db);
+  const walSync = path === ':memory:' ? noWalSync : createWalSync(path, syncFile);
+
+  /** Resolves with `value` once everything committed so far is on disk. */
+  function durable<T>(value: T): Promise<T> {
+    return walSync.afterSync().then(
+      () => value,
+      (err: unknown) => Promise.reject(wrapSyncError(err)),
+    );
+  }
 
   /** Runs `fn`, turning a throw into a rejection and an outage error into TransportError. */
   function guard<T>(operation: string, fn: () => T): Promise<T> {
@@ -82,6 +102,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Promise<Store> {
   }
 
   function write<T>(operation: string, fn: () => T): Promise<T> {
+    return transaction(operation, fn).then(durable);
+  }
+
+  function transaction<T>(operation: string, fn: () => T): Promise<T> {
     return guard(operation, () => {
       db.exec('BEGIN IMMEDIATE');
       try {
@@ -129,7 +153,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Promise<Store> {
   return Promise.resolve({
     kind: 'sqlite',
 
-    commit: (changes) => groupCommit(changes),
+    commit: (changes) => groupCommit(changes).then(durable),
 
     getInbox: (source, messageId) =>
       one('getInbox', inboxCodec, () => byKey.inbox(source, messageId)),
@@ -238,11 +262,13 @@ export function createSqliteStore(options: SqliteStoreOptions): Promise<Store> {
         prepare('SELECT 1').get();
       }),
 
-    close: () =>
-      guard('close', () => {
+    close: async () => {
+      await walSync.close();
+      await guard('close', () => {
         if (!db.isOpen) return;
         db.close();
         logger.info({ store: 'sqlite' }, 'store closed');
-      }),
+      });
+    },
   } satisfies Store);
 }

@@ -23,11 +23,11 @@ const open = (path: string, busyTimeoutMs = 1_000) =>
   openDatabase({ path, busyTimeoutMs, logger: silentStoreLogger });
 
 describe('openDatabase', () => {
-  it('sets WAL, synchronous=FULL, the busy timeout and foreign keys', () => {
+  it('sets WAL, synchronous=NORMAL (the store syncs the WAL itself), the busy timeout and foreign keys', () => {
     const db = open(freshFile(), 1_234);
     const pragma = (name: string) => Object.values(db.prepare(`PRAGMA ${name}`).get() ?? {})[0];
     expect(pragma('journal_mode')).toBe('wal');
-    expect(pragma('synchronous')).toBe(2); // FULL
+    expect(pragma('synchronous')).toBe(1); // NORMAL + wal-sync.ts
     expect(pragma('busy_timeout')).toBe(1_234);
     expect(pragma('foreign_keys')).toBe(1);
     expect(pragma('user_version')).toBe(migrations.length);
