@@ -1,20 +1,31 @@
 /**
  * Runs every `bench/*.bench.ts` in sequence, each as its own process (`node bench/x.bench.ts`),
- * echoes its output, reads its last `RESULT {…}` line, and writes docs/performance.md.
+ * echoes its output, reads its figures (its last `RESULT {…}` line, or its text output for the
+ * limiter, store and simulator benchmarks) and writes docs/performance.md: machine, date, commit,
+ * and each figure beside its target from the issues, marked met or not
+ * (bench/support/performance-report.ts).
  *
  *   node bench/run-all.ts [--only a,b] [--skip a,b] [--arg 'name=--n 20000' …]
  *                         [--use-output name=file …] [--timeout-s 1800] [--out docs/performance.md]
  *
  * `--arg` passes arguments to one benchmark (split on spaces); `--use-output` takes a benchmark's
- * figures from a saved output file instead of running it (e.g. a long run done earlier).
+ * figures from a saved output file instead of running it (e.g. a long run done earlier; it is
+ * reported even when `--only` leaves it out). Throughput runs first and the latency benchmark
+ * gets its connector rate as `--max-rate` (unless `--arg latency=…` sets one); the long memory
+ * run goes last.
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { AMQP_URL } from '../test/helpers/amqp.ts';
 import { machineInfo } from './support/machine.ts';
-import { writeReport, type BenchRun } from './support/report.ts';
-import { parseResult } from './support/result.ts';
+import {
+  resultOf,
+  summarise,
+  writeReportFile,
+  type BenchRun,
+} from './support/performance-report.ts';
 
 const { values } = parseArgs({
   options: {
@@ -37,23 +48,45 @@ function pairs(list: string[]): Map<string, string> {
   );
 }
 
-const only = values.only?.split(',');
-const skip = values.skip?.split(',') ?? [];
+/** Run order: throughput first (latency takes its rate), the long memory run last. */
+const RUN_ORDER = ['throughput', 'latency', 'limiter', 'pollers', 'startup', 'store', 'simulator'];
+const LAST = ['backlog-memory'];
+/** Node flags per benchmark (both call gc() before their memory figures when it is exposed). */
+const NODE_FLAGS: Record<string, string[]> = {
+  pollers: ['--expose-gc'],
+  simulator: ['--expose-gc'],
+};
+
+const all = readdirSync('bench')
+  .filter((f) => f.endsWith('.bench.ts'))
+  .map((f) => f.slice(0, -'.bench.ts'.length));
+const rank = (name: string): number =>
+  LAST.includes(name)
+    ? 1000 + LAST.indexOf(name)
+    : RUN_ORDER.includes(name)
+      ? RUN_ORDER.indexOf(name)
+      : RUN_ORDER.length;
+const list = (s: string | undefined): string[] | undefined =>
+  s
+    ?.split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+const only = list(values.only);
+const skip = list(values.skip) ?? [];
 const args = pairs(values.arg);
 const saved = pairs(values['use-output']);
+for (const name of [...(only ?? []), ...skip, ...args.keys(), ...saved.keys()]) {
+  if (!all.includes(name))
+    throw new Error(`no benchmark named ${name}; there are: ${all.sort().join(', ')}`);
+}
 const timeoutMs = Number(values['timeout-s']) * 1000;
-// The long memory run goes last.
-const names = readdirSync('bench')
-  .filter((f) => f.endsWith('.bench.ts'))
-  .map((f) => f.slice(0, -'.bench.ts'.length))
-  .sort(
-    (a, b) => Number(a === 'backlog-memory') - Number(b === 'backlog-memory') || a.localeCompare(b),
-  )
-  .filter((name) => (only ? only.includes(name) : true) && !skip.includes(name));
+const names = all
+  .filter((name) => (only ? only.includes(name) || saved.has(name) : true) && !skip.includes(name))
+  .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 
-function runOne(name: string): Promise<BenchRun> {
-  const extra = args.get(name)?.split(' ').filter(Boolean) ?? [];
-  const command = ['node', `bench/${name}.bench.ts`, ...extra].join(' ');
+function runOne(name: string, extra: string[]): Promise<BenchRun> {
+  const nodeArgs = [...(NODE_FLAGS[name] ?? []), `bench/${name}.bench.ts`, ...extra];
+  const command = ['node', ...nodeArgs].join(' ');
   const file = saved.get(name);
   if (file) {
     const output = readFileSync(file, 'utf8');
@@ -62,15 +95,13 @@ function runOne(name: string): Promise<BenchRun> {
       command: `${command} (output saved in ${file})`,
       exitCode: 0,
       seconds: 0,
-      result: parseResult(output),
+      result: resultOf(name, output),
       output,
     });
   }
   console.log(`\n=== ${command}`);
   const start = performance.now();
-  const child = spawn(process.execPath, [`bench/${name}.bench.ts`, ...extra], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(process.execPath, nodeArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const onData = (chunk: Buffer) => {
     output += chunk.toString('utf8');
@@ -90,22 +121,40 @@ function runOne(name: string): Promise<BenchRun> {
         command,
         exitCode: code,
         seconds: (performance.now() - start) / 1000,
-        result: parseResult(output),
+        result: resultOf(name, output),
         output,
       });
     });
   });
 }
 
-const runs: BenchRun[] = [];
-for (const name of names) runs.push(await runOne(name));
-const machine = await machineInfo(AMQP_URL);
-writeReport(values.out, machine, runs);
-console.log(`\nwrote ${values.out}`);
-for (const run of runs) {
-  const targets = Object.values(run.result?.targets ?? {});
-  const met = targets.filter((t) => t.met).length;
-  console.log(
-    `${run.name}: exit ${run.exitCode}, ${run.result ? `${met}/${targets.length} targets met` : 'no RESULT line'}`,
-  );
+/** The arguments of one benchmark; latency gets the throughput run's rate as its maximum. */
+function argsFor(name: string, done: BenchRun[]): string[] {
+  const extra = args.get(name)?.split(' ').filter(Boolean) ?? [];
+  if (name === 'latency' && !extra.includes('--max-rate')) {
+    const rate = done.find((r) => r.name === 'throughput')?.result?.figures.connectorPerSecond;
+    if (typeof rate === 'number' && rate > 0) extra.push('--max-rate', String(rate));
+  }
+  return extra;
 }
+
+const loadBefore = loadavg();
+const runs: BenchRun[] = [];
+for (const name of names) runs.push(await runOne(name, argsFor(name, runs)));
+const loadAfter = loadavg();
+const machine = await machineInfo(AMQP_URL);
+writeReportFile(values.out, {
+  machine,
+  runs,
+  loadBefore,
+  loadAfter,
+  command: ['node bench/run-all.ts', ...process.argv.slice(2)].join(' '),
+});
+console.log(`\nwrote ${values.out}`);
+for (const row of summarise(runs)) {
+  if (row.verdict === 'not run') continue;
+  console.log(`${row.bench}: ${row.label}: ${row.value} → ${row.verdict}`);
+}
+const failed = runs.filter((r) => r.result === null);
+for (const run of failed) console.log(`${run.name}: exit ${run.exitCode ?? 'killed'}, no figures`);
+process.exitCode = failed.length > 0 ? 1 : 0;
