@@ -1,9 +1,12 @@
 /**
  * Model-based test (fast-check commands) of the exactly-once pipeline in process: events are
  * delivered, redelivered, and meet crashes before a commit, crashes after the agency call but
- * before the commit, agency answers lost after commit, and 429s. Invariant after every command:
- * no business key has more than one committed effect at the agency. At quiescence (faults off,
- * every unacked delivery redelivered, delay queues and releases drained): exactly one each.
+ * before the commit, agency answers lost after commit, and 429s; beside them the settlement
+ * poller polls a page (a new settlement appears at the agency), sometimes crashing after its
+ * store commit or losing the answer of its destructive read. Invariant after every command: no
+ * business key has more than one committed effect at the agency, and no settlement more than
+ * one settlement.received. At quiescence (faults off, every unacked delivery redelivered, delay
+ * queues and releases drained, one clean poll): exactly one each.
  * RELIABILITY.md §5.3 "model-based partner".
  */
 import fc from 'fast-check';
@@ -13,6 +16,7 @@ import { createMappingPort } from '../../../connector/mapping/mapping-port.ts';
 import type { MappingPort } from '../../../connector/pipeline/mapping-port.ts';
 import { envelope, invoiceData, type TestEvent } from '../../helpers/events.ts';
 import { createHarness, type Harness } from '../../helpers/pipeline-harness.ts';
+import { fakeAgency, fakePollers, fakeSettlements, settlement } from '../pollers/fake-deps.ts';
 
 interface Model {
   events: TestEvent[];
@@ -24,6 +28,62 @@ interface Real {
   h: Harness;
   invoices: string[];
   actions: TestEvent[];
+  poll: SettlementPoll;
+}
+
+type PollFault = 'none' | 'crash-after-store' | 'answer-lost';
+
+/** The settlement poller with a fake agency whose settlements appear one page at a time. */
+async function settlementPoll() {
+  const agency = fakeSettlements([]);
+  let fault: PollFault = 'none';
+  const t = await fakePollers(
+    fakeAgency({
+      settlements: (q) => {
+        const out = agency.read(q);
+        if (fault === 'answer-lost' && q.unfetchedOnly) {
+          fault = 'none';
+          throw new Error('process died with the answer in memory');
+        }
+        return out;
+      },
+    }),
+  );
+  const commit = t.store.commit.bind(t.store);
+  t.store.commit = async (changes) => {
+    await commit(changes);
+    if (fault === 'crash-after-store' && changes.news?.length) {
+      fault = 'none';
+      throw new Error('simulated crash after the store commit');
+    }
+  };
+  return {
+    agency,
+    async poll(f: PollFault) {
+      fault = f;
+      await t.pollers.runNow('settlements');
+      fault = 'none';
+    },
+    addPage() {
+      const id = `20261208${String(agency.all.length + 1).padStart(4, '0')}`;
+      agency.all.push(settlement(id, [['100234', '10.00', '10.00', '0.00', '0.00']]));
+    },
+    /** settlement.received events per settlement id. */
+    published(): Map<string, number> {
+      const out = new Map<string, number>();
+      for (const e of t.events('settlement.received')) {
+        const id = String(e.data.settlementId);
+        out.set(id, (out.get(id) ?? 0) + 1);
+      }
+      return out;
+    },
+    close: () => t.store.close(),
+  };
+}
+type SettlementPoll = Awaited<ReturnType<typeof settlementPoll>>;
+
+function checkSettlementsAtMostOnce(poll: SettlementPoll): void {
+  for (const [id, n] of poll.published()) expect(n, `settlement ${id}`).toBeLessThanOrEqual(1);
 }
 
 type Cmd = fc.AsyncCommand<Model, Real>;
@@ -106,6 +166,20 @@ class Fault implements Cmd {
   toString = () => this.kind;
 }
 
+class PollPage implements Cmd {
+  readonly fault: PollFault;
+  constructor(fault: PollFault) {
+    this.fault = fault;
+  }
+  check = () => true;
+  async run(_m: Model, r: Real) {
+    r.poll.addPage();
+    await r.poll.poll(this.fault);
+    checkSettlementsAtMostOnce(r.poll);
+  }
+  toString = () => `pollPage(${this.fault})`;
+}
+
 class Reconcile implements Cmd {
   check = () => true;
   async run(_m: Model, r: Real) {
@@ -130,6 +204,9 @@ describe('exactly once, model-based', () => {
           .constantFrom('crash-before-commit', 'crash-after-send', 'drop-answer', '429' as const)
           .map((k) => new Fault(k)),
         fc.constant(new Reconcile()),
+        fc
+          .constantFrom('none', 'crash-after-store', 'answer-lost' as const)
+          .map((f) => new PollPage(f)),
       ];
       await fc.assert(
         fc.asyncProperty(fc.commands(commands, { maxCommands: 14 }), async (cmds) => {
@@ -143,9 +220,10 @@ describe('exactly once, model-based', () => {
             },
             config: { pipeline: { reconcileSettleMs: 0, parkMaxHours: 1, invoiceLeaseMs: 500 } },
           });
+          const poll = await settlementPoll();
           try {
             const model: Model = { events, owed: [...events] };
-            await fc.asyncModelRun(() => ({ model, real: { h, invoices, actions } }), cmds);
+            await fc.asyncModelRun(() => ({ model, real: { h, invoices, actions, poll } }), cmds);
             // Quiescence: faults off, the broker delivers what it owes, queues drain.
             h.crashNextCommit(null as never);
             h.sim.setFaults({ next: [] });
@@ -168,8 +246,13 @@ describe('exactly once, model-based', () => {
                 .reduce((sum, [, v]) => sum + v.committed, 0);
               expect(committed, `${a.type} at quiescence`).toBe(1);
             }
+            await poll.poll('none');
+            const published = poll.published();
+            for (const s of poll.agency.all)
+              expect(published.get(s.settlementId), `settlement ${s.settlementId}`).toBe(1);
           } finally {
             await h.close();
+            await poll.close();
           }
         }),
         {
