@@ -63,6 +63,8 @@ const FORM = FULL
       publishS: 80,
     };
 const HEARTBEAT_S = 5;
+/** The heap flags of `bin/agency-connector.js` and the Dockerfile: the RSS figure is production's. */
+const PRODUCTION_HEAP = '--max-semi-space-size=4 --max-old-space-size=256';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Fault = 'connector-kill' | 'broker-kill' | 'broker-pause' | 'blackhole';
@@ -131,7 +133,7 @@ describe(`money chaos (${FORM.name} form)`, () => {
       const configFile = writeConfigFile(config);
 
       const startConnector = async (): Promise<void> => {
-        proc = await startConnectorProcess(configFile, {}, 60_000);
+        proc = await startConnectorProcess(configFile, { NODE_OPTIONS: PRODUCTION_HEAP }, 60_000);
         generations.push(proc);
       };
       const killConnector = async (): Promise<void> => {
