@@ -147,7 +147,7 @@ export function deferred<T = void>() {
   return { promise, resolve };
 }
 
-/** Lets `n` timer turns pass (bottleneck moves a job into its priority queue on a 0 ms timer). */
+/** Lets `n` timer turns pass (the limiter starts queued jobs from its timer). */
 export async function timerTurns(n = 3): Promise<void> {
   for (let i = 0; i < n; i++) await new Promise((resolve) => setTimeout(resolve, 0));
 }

@@ -115,7 +115,7 @@ describe('agency client: Retry-After', () => {
     await until(() => client.limiterState().queued === 3, 'three queued calls');
     // the first caller is waiting out its own retry delay too
     await until(() => timers.pending.length === 2, 'the pause and the retry wait');
-    // let bottleneck's timers turn: still nothing sent but the 429
+    // let the limiter's timers turn: still nothing sent but the 429
     await timerTurns(10);
     expect(sent).toEqual(['/payments']);
     expect(client.limiterState().queued).toBe(3);
