@@ -102,7 +102,9 @@ export function createCallRunner(deps: CallRunnerDeps) {
     if (recovered !== undefined)
       return { value: recovered, circuit: 'success', outcome: 'already_exists' };
     const body = readErrorBody(answer.json);
-    const secrets = deps.secrets();
+    // The agency may quote what we sent (names, personal ids, addresses) in its error texts;
+    // those texts reach logs, dead letters and the ERP, so our own request values are cut out.
+    const secrets = [...deps.secrets(), ...requestValues(spec.body)];
     throw fail(spec, {
       kind,
       status,
@@ -216,4 +218,24 @@ export function createCallRunner(deps: CallRunnerDeps) {
   }
 
   return { attempt };
+}
+
+/**
+ * The string values of a request body long enough to identify something (4+ characters),
+ * longest first so a value containing a shorter one is removed whole. Bounded walk.
+ */
+export function requestValues(body: unknown): string[] {
+  const out = new Set<string>();
+  const walk = (value: unknown, depth: number): void => {
+    if (out.size >= 2_000 || depth > 12) return;
+    if (typeof value === 'string') {
+      if (value.trim().length >= 4) out.add(value);
+    } else if (Array.isArray(value)) {
+      for (const item of value) walk(item, depth + 1);
+    } else if (value !== null && typeof value === 'object') {
+      for (const item of Object.values(value)) walk(item, depth + 1);
+    }
+  };
+  walk(body, 0);
+  return [...out].sort((a, b) => b.length - a.length);
 }

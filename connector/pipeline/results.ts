@@ -59,6 +59,16 @@ export const ACTION_CODE_BY_TYPE: Record<string, string> = {
   'invoice.debt_collection_requested': 'DEBT_COLLECTION',
 };
 
+const REASON_MAX = 2_000;
+
+/** Field issues within the contract's caps (100 items, path 300 and message 1,000 characters). */
+function capped(errors: FieldIssue[]): { path: string; message: string }[] {
+  return errors.slice(0, 100).map((e) => ({
+    path: e.path.slice(0, 300),
+    message: e.message.length > 1000 ? `${e.message.slice(0, 999)}…` : e.message,
+  }));
+}
+
 /** The rejected event for a permanently failed inbound event (contract §4). */
 export function rejectedRow(
   target: ResultTarget,
@@ -72,6 +82,9 @@ export function rejectedRow(
   errors: FieldIssue[],
 ): OutboxRow | null {
   if (!inbound.type || !inbound.invoiceNumber) return null;
+  // The contract caps `reason` at 2,000 characters; an agency's long answer must not make the
+  // rejected event itself invalid (the message would then never get a result).
+  reason = reason.length > REASON_MAX ? `${reason.slice(0, REASON_MAX - 1)}…` : reason;
   if (inbound.type === 'invoice.created') {
     return resultRow(
       target,
@@ -79,7 +92,7 @@ export function rejectedRow(
       {
         invoiceNumber: inbound.invoiceNumber,
         reason,
-        errors: errors.map((e) => ({ path: e.path, message: e.message })),
+        errors: capped(errors),
       },
       { inboundId: inbound.id, invoiceNumber: inbound.invoiceNumber },
     );
@@ -94,7 +107,7 @@ export function rejectedRow(
       caseId: inbound.caseId ?? null,
       code,
       reason,
-      errors: errors.map((e) => ({ path: e.path, message: e.message })),
+      errors: capped(errors),
     },
     { inboundId: inbound.id, invoiceNumber: inbound.invoiceNumber },
   );

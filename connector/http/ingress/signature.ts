@@ -50,13 +50,16 @@ export function verifySignature(input: {
   if (Math.abs(input.nowMs / 1000 - ts) > (input.toleranceS ?? SIGNATURE_TOLERANCE_S)) {
     return { ok: false, reason: 'bad_timestamp' };
   }
+  // The base64 text itself is compared, not its decoded bytes: Node's base64 decoder ignores
+  // stray characters and padding and takes the URL alphabet too, so a changed `=` or last
+  // character would still decode to the right digest (a malleable signature).
   const given = signature
     .split(' ')
     .filter((s) => s.startsWith('v1,'))
-    .map((s) => Buffer.from(s.slice(3), 'base64'));
+    .map((s) => Buffer.from(s.slice(3), 'utf8'));
   let match = false;
   for (const secret of input.secrets) {
-    const expected = Buffer.from(signPayload(secret, id, ts, input.body).slice(3), 'base64');
+    const expected = Buffer.from(signPayload(secret, id, ts, input.body).slice(3), 'utf8');
     for (const g of given) {
       // Every pair is compared (no early exit), each in constant time.
       if (g.length === expected.length && timingSafeEqual(g, expected)) match = true;

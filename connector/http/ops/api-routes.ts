@@ -11,7 +11,14 @@ import { errorBody, type HttpContext, type HttpEnv } from '../env.ts';
 import { limitBody, requireContentType } from '../limits.ts';
 import { csrfGuard, requireOperator } from './auth.ts';
 import type { OpsOptions } from './options.ts';
-import { deadLetterFilter, deadLetterItem, deadLetterStory, summary, taskState } from './views.ts';
+import {
+  deadLetterFilter,
+  deadLetterItem,
+  deadLetterStory,
+  summary,
+  taskState,
+  taskView,
+} from './views.ts';
 
 const STATUS = { not_found: 404, conflict: 409, invalid: 400, unavailable: 503 } as const;
 
@@ -119,13 +126,12 @@ export function createOpsApiRoutes(o: OpsOptions) {
     app.get('/api/ops/tasks', async (c) => {
       const state = taskState(c.req.query('state'));
       const source = c.req.query('source');
-      return c.json({
-        items: await o.store.listTasks({
-          limit: 200,
-          ...(state ? { state } : {}),
-          ...(source ? { source } : {}),
-        }),
+      const items = await o.store.listTasks({
+        limit: 200,
+        ...(state ? { state } : {}),
+        ...(source ? { source } : {}),
       });
+      return c.json({ items: items.map(taskView) });
     });
     app.post('/api/ops/tasks/approve', ...write, (c) =>
       act(c, (b) => o.tasks.approveMany(ids(b.ids), c.get('principal').actor)),

@@ -2,9 +2,15 @@
  * What the ops API and dashboard show, shaped from store rows: lists without message bodies,
  * one dead letter's whole story with personal data masked, query filters parsed and bounded.
  */
-import type { DeadLetter, DeadLetterFilter, TaskState } from '../../../adapters/store/index.ts';
+import type {
+  DeadLetter,
+  DeadLetterFilter,
+  DebtCollectionTask,
+  TaskState,
+} from '../../../adapters/store/index.ts';
 import { maskPersonal } from '../../ops/mask.ts';
 import type { OpsOptions } from './options.ts';
+import { personalScrubber } from './scrub-personal.ts';
 
 const TASK_STATES: TaskState[] = ['PENDING_APPROVAL', 'APPROVED', 'SENT', 'COLLECTED', 'CANCELLED'];
 const DL_STATUSES = ['OPEN', 'REPLAYED', 'DISCARDED'] as const;
@@ -28,24 +34,37 @@ export function deadLetterItem(d: DeadLetter) {
   };
 }
 
-function parseOriginal(text: string): unknown {
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   try {
-    return maskPersonal(JSON.parse(text));
+    return { ok: true, value: JSON.parse(text) as unknown };
   } catch {
-    return `(not JSON, ${Buffer.byteLength(text, 'utf8')} bytes, hidden)`;
+    return { ok: false };
   }
 }
 
-/** The whole story of one dead letter, personal data masked. */
+/**
+ * The whole story of one dead letter, personal data masked: by key in the message and the mapped
+ * request, and by value everywhere else (free text, the detail, the agency's answers).
+ */
 export function deadLetterStory(d: DeadLetter) {
+  const original = parseJson(d.original);
+  const scrub = personalScrubber(original.ok ? original.value : null, d.mappedRequest);
   return {
     ...deadLetterItem(d),
-    detail: d.detail,
+    detail: scrub.text(d.detail),
     routingKey: d.routingKey,
-    original: parseOriginal(d.original),
-    mappedRequest: maskPersonal(d.mappedRequest),
-    agencyAnswers: d.agencyAnswers,
+    original: original.ok
+      ? scrub.deep(maskPersonal(original.value))
+      : `(not JSON, ${Buffer.byteLength(d.original, 'utf8')} bytes, hidden)`,
+    mappedRequest: scrub.deep(maskPersonal(d.mappedRequest)),
+    agencyAnswers: d.agencyAnswers.map((a) => ({ ...a, summary: scrub.text(a.summary) })),
   };
+}
+
+/** A debt-collection task with the invoice it may carry (`document`) masked like a message. */
+export function taskView(t: DebtCollectionTask): DebtCollectionTask {
+  if (t.document === undefined || t.document === null) return t;
+  return { ...t, document: personalScrubber(t.document).deep(maskPersonal(t.document)) };
 }
 
 const text = (v: string | undefined, max = 100) =>

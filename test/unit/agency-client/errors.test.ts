@@ -415,3 +415,25 @@ describe('agency client: nothing secret in errors or logs', () => {
     await client.close();
   });
 });
+
+describe('agency client: our request values are cut out of the agency error texts', () => {
+  it('removes the request strings the agency quotes back (personal data), keeps the rest', async () => {
+    const scope = agency()
+      .post(`${BASE_PATH}/invoice`)
+      .reply(400, {
+        message: 'Buyer Buyer Company Oy rejected at Kauppakatu 1 (seller Teirinkatu 6)',
+        errors: [
+          { field: 'invoice.parties.buyerParty.name', message: 'Buyer Company Oy is blocked' },
+        ],
+      });
+    const client = makeClient({ sleep: immediateSleep });
+    const err = await failure(client.createInvoice(invoiceRequest()));
+    const text = JSON.stringify({ m: err.message, a: err.agencyMessage, f: err.fieldErrors });
+    expect(text).not.toMatch(/Buyer Company Oy|Kauppakatu 1|Teirinkatu 6/);
+    expect(err.agencyMessage).toBe('Buyer [redacted] rejected at [redacted] (seller [redacted])');
+    expect(err.fieldErrors).toEqual([
+      { field: 'invoice.parties.buyerParty.name', message: '[redacted] is blocked' },
+    ]);
+    scope.done();
+  });
+});

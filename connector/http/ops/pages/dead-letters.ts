@@ -52,7 +52,7 @@ export function deadLetterPage(d: DeadLetter, p: Principal, flash?: string): Htm
 <dt>Status</dt><dd>${d.status}${d.resolvedBy ? h` by ${d.resolvedBy} at ${when(d.resolvedAt)}: ${d.resolution ?? ''}` : ''}</dd>
 <dt>Source</dt><dd>${d.source}</dd><dt>Message id</dt><dd>${d.messageId ?? '–'}</dd>
 <dt>Routing key</dt><dd>${d.routingKey ?? '–'}</dd><dt>Reason</dt><dd>${d.reason} (${d.errorClass})</dd>
-<dt>Detail</dt><dd>${d.detail}</dd><dt>Attempts</dt><dd>${d.attempts}</dd>
+<dt>Detail</dt><dd>${s.detail}</dd><dt>Attempts</dt><dd>${d.attempts}</dd>
 <dt>First seen</dt><dd>${when(d.firstSeenAt)}</dd><dt>Dead since</dt><dd>${when(d.deadAt)}</dd></dl>
 ${
   operator
