@@ -426,7 +426,7 @@ describe('agency client: our request values are cut out of the agency error text
           { field: 'invoice.parties.buyerParty.name', message: 'Buyer Company Oy is blocked' },
         ],
       });
-    const client = makeClient({ sleep: immediateSleep });
+    const client = makeClient({ sleep: immediateSleep().sleep });
     const err = await failure(client.createInvoice(invoiceRequest()));
     const text = JSON.stringify({ m: err.message, a: err.agencyMessage, f: err.fieldErrors });
     expect(text).not.toMatch(/Buyer Company Oy|Kauppakatu 1|Teirinkatu 6/);
