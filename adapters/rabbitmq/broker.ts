@@ -28,7 +28,7 @@ export function createBroker(options: BrokerOptions): Broker {
   const now = options.now ?? Date.now;
   const backoffMs = createBackoff({
     baseMs: options.reconnectBaseMs ?? 500,
-    maxMs: options.reconnectMaxMs ?? 30_000,
+    maxMs: options.reconnectMaxMs ?? 5_000,
     ...(options.random ? { random: options.random } : {}),
   });
   const url = withDefaultHeartbeat(options.url, options.heartbeatSeconds ?? 15);
