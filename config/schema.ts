@@ -138,7 +138,15 @@ export const brokerSchema = z
       .regex(/^amqps?:\/\//, 'an amqp:// or amqps:// URL')
       .default('amqp://guest:guest@127.0.0.1:5672')
       .describe('AMQP URL (env AMQP_URL). Its password is masked in every printout.'),
-    heartbeatSeconds: z.number().int().min(1).max(60).default(15).describe('AMQP heartbeat.'),
+    heartbeatSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(60)
+      .default(10)
+      .describe(
+        'AMQP heartbeat. A silent broker is detected after 2–3 heartbeats (amqplib), so 10 s detects one in about 30 s.',
+      ),
     prefetch: z
       .number()
       .int()

@@ -31,7 +31,7 @@ export function createBroker(options: BrokerOptions): Broker {
     maxMs: options.reconnectMaxMs ?? 5_000,
     ...(options.random ? { random: options.random } : {}),
   });
-  const url = withDefaultHeartbeat(options.url, options.heartbeatSeconds ?? 15);
+  const url = withDefaultHeartbeat(options.url, options.heartbeatSeconds ?? 10);
   const connect = options.connect ?? defaultConnect;
   const emitter = createEmitter<BrokerEvents>(log);
   const drainTimeoutMs = options.drainTimeoutMs ?? 10_000;
