@@ -55,6 +55,9 @@ export function createBroker(options: BrokerOptions): Broker {
     name,
     url,
     socketOptions: {
+      // A connect attempt that hangs (a partition drops packets silently) gives up after 10 s,
+      // instead of waiting on the kernel's SYN retries; the backoff then tries again.
+      timeout: 10_000,
       ...options.socketOptions,
       clientProperties: {
         connection_name: `${options.connectionName ?? 'agency-connector'}:${name}`,

@@ -15,7 +15,7 @@ export interface OutboxRelayOptions {
   logger: Logger;
   /** Rows per sweep. */
   batchSize?: number;
-  /** Time between sweeps when idle. */
+  /** Time between sweeps when idle (a sweep that sent a whole batch is followed at once). */
   sweepIntervalMs?: number;
   /** The sweep leaves rows younger than this to the handler that wrote them. */
   graceMs?: number;
@@ -56,6 +56,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let timer: NodeJS.Timeout | null = null;
   let sweeping: Promise<number> | null = null;
   let stopped = false;
+  /** The last sweep sent a whole batch: more are probably waiting, so sweep again at once. */
+  let backlog = false;
 
   function markConfirmed(): Promise<void> {
     if (markTimer) clearTimeout(markTimer);
@@ -128,12 +130,15 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         (r.attempts > 0 || Date.parse(r.createdAt) <= cutoff),
     );
     let sent = 0;
-    for (let i = 0; i < rows.length && !stopped; i += 32) {
+    let ok = true;
+    for (let i = 0; i < rows.length && !stopped && ok; i += 32) {
       const chunk = rows.slice(i, i + 32);
-      const ok = await publishRows(chunk);
-      if (!ok) break; // broker trouble: try again next sweep
-      sent += chunk.length;
+      ok = await publishRows(chunk); // false: broker trouble, try again next sweep
+      if (ok) sent += chunk.length;
     }
+    backlog = ok && sent > 0 && sent >= batchSize;
+    // Before the next batch is read, the rows just sent must be marked, or it reads them again.
+    if (backlog) await markConfirmed();
     return sent;
   }
 
@@ -144,13 +149,20 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     return sweeping;
   }
 
+  /** Next sweep after the interval, or at once while a backlog drains (a batch per turn). */
   function schedule(): void {
     if (stopped) return;
-    timer = setTimeout(() => {
-      sweep()
-        .catch((err: unknown) => logger.warn({ err }, 'outbox sweep failed'))
-        .finally(schedule);
-    }, sweepIntervalMs);
+    timer = setTimeout(
+      () => {
+        sweep()
+          .catch((err: unknown) => {
+            backlog = false;
+            logger.warn({ err }, 'outbox sweep failed');
+          })
+          .finally(schedule);
+      },
+      backlog ? 0 : sweepIntervalMs,
+    );
     timer.unref();
   }
 
