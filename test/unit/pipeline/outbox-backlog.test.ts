@@ -30,6 +30,7 @@ describe('outbox sweep', () => {
           published.push(o.messageId);
           return Promise.resolve();
         },
+        sendToQueue: () => Promise.reject(new Error('not used by the relay')),
       },
       batchSize: 200,
       sweepIntervalMs: 2_000,
