@@ -105,7 +105,11 @@ export function createInboundHandler(deps: InboundHandlerDeps) {
   async function commitAndPublish(changes: StoreChanges, d: InboundDelivery): Promise<void> {
     await store.commit(changes);
     // The effect and its results are durable now; the relay's sweep re-publishes what fails here.
-    await relay.publishRows(changes.outbox ?? []);
+    // What is published is what the store holds: when two deliveries of one event raced (two
+    // instances), the outbox kept the first row under the shared id, and every copy sent under
+    // that id must carry the same body.
+    const ids = (changes.outbox ?? []).map((r) => r.id);
+    await relay.publishRows(ids.length > 0 ? await store.getOutbox(ids) : []);
     d.ack();
   }
 
