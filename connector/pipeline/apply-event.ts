@@ -45,6 +45,9 @@ export type StepResult =
     }
   | { kind: 'park'; reason: string; invoice: InvoiceRecord | null };
 
+/** Park reason of an action whose invoice the agency has not accepted yet. */
+export const PARKED_INVOICE_UNKNOWN = 'invoice not yet accepted by the agency';
+
 /** Raised when an earlier attempt's outcome cannot be settled yet (reconcile later). */
 export class ReconcilePendingError extends Error {
   override readonly name = 'AgencyError';
@@ -217,7 +220,7 @@ export function createApplier(deps: ApplyDeps) {
   async function applyAction(ctx: StepContext): Promise<StepResult> {
     const stored = await store.getInvoice(ctx.source, ctx.invoiceNumber);
     if (!stored || stored.status !== 'CREATED') {
-      return { kind: 'park', reason: 'invoice not yet accepted by the agency', invoice: null };
+      return { kind: 'park', reason: PARKED_INVOICE_UNKNOWN, invoice: null };
     }
     const invoice = await resolveCase(ctx, stored);
     if (!invoice)

@@ -18,12 +18,18 @@ import { applyDebtCollectionRequest } from '../debt-collection/request-task.ts';
 import { applyTaskEvent } from '../debt-collection/task-events.ts';
 import { InvalidMessageError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { createApplier, type ApplyDeps, type StepContext, type StepResult } from './apply-event.ts';
+import {
+  createApplier,
+  PARKED_INVOICE_UNKNOWN,
+  type ApplyDeps,
+  type StepContext,
+  type StepResult,
+} from './apply-event.ts';
 import { createInvoiceLock, InvoiceBusyError } from './invoice-lock.ts';
 import type { MappingPort } from './mapping-port.ts';
 import { decideOutcome, type Outcome } from './outcome.ts';
 import type { OutboxRelay } from './outbox-relay.ts';
-import { nextRelease, parkRow, RETRYING } from './parking.ts';
+import { nextRelease, parkRow, releaseRow, RETRYING } from './parking.ts';
 import type { AgencyPort, InboundDelivery } from './ports.ts';
 import { deadLetter, deadLetterCopyRow, rejectedRow, type ResultTarget } from './results.ts';
 import type { RetryPublisher } from './retry-publisher.ts';
@@ -302,6 +308,33 @@ export function createInboundHandler(deps: InboundHandlerDeps) {
     );
   }
 
+  /**
+   * Two instances can interleave so that a parked event misses its release: the create reads
+   * the line before its agency call, and another instance parks an action (invoice not known
+   * yet) before the create commits. Both sides therefore look once more after their own commit:
+   * the create at the line, the parked event at the invoice. Releasing twice is harmless (the
+   * inbox turns the second copy into a duplicate); a failure here only leaves the release to
+   * the parked sweeper, as before. The message is already acked, so nothing is thrown.
+   */
+  async function releaseIfStranded(
+    source: string,
+    invoiceNumber: string,
+    released: ReadonlySet<string>,
+  ): Promise<void> {
+    try {
+      const invoice = await store.getInvoice(source, invoiceNumber);
+      if (invoice?.status !== 'CREATED') return;
+      const head = (await store.parkedFor(source, invoiceNumber))[0];
+      if (!head || released.has(head.messageId) || head.reason.startsWith(RETRYING)) return;
+      const row = releaseRow(head, deps.inboundQueue(source), deps.now());
+      await store.commit({ outbox: [row] });
+      await relay.publishRows([row]);
+      logger.info({ invoiceNumber, messageId: head.messageId }, 'parked event released late');
+    } catch (err) {
+      logger.warn({ err }, 'late release failed; the parked sweeper releases it');
+    }
+  }
+
   async function finish(
     ctx: StepContext,
     d: InboundDelivery,
@@ -333,6 +366,10 @@ export function createInboundHandler(deps: InboundHandlerDeps) {
       if (result.invoice) changes.invoices = [result.invoice];
       deps.onOutcome?.({ source: ctx.source, type: ctx.event.type, outcome: 'parked' });
       await commitAndPublish(changes, d);
+      // Only an event parked because the invoice was unknown: one parked for a missing case id
+      // would park again at once if released (the sweeper paces those).
+      if (!mine && result.reason === PARKED_INVOICE_UNKNOWN)
+        await releaseIfStranded(ctx.source, ctx.invoiceNumber, new Set());
       return;
     }
     const entry: InboxEntry = {
@@ -355,6 +392,10 @@ export function createInboundHandler(deps: InboundHandlerDeps) {
       },
       d,
     );
+    if (ctx.event.type === 'invoice.created' && result.invoice?.status === 'CREATED') {
+      const released = new Set(release.map((r) => String(r.headers['x-message-id'])));
+      await releaseIfStranded(ctx.source, ctx.invoiceNumber, released);
+    }
   }
 
   async function underLock(
