@@ -28,5 +28,5 @@ EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.HTTP_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # node is PID 1's child through tini-less exec form: SIGTERM reaches the connector directly.
-ENTRYPOINT ["node", "--max-semi-space-size=4", "--max-old-space-size=256", "bin/agency-connector.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=8", "--max-old-space-size=256", "bin/agency-connector.js"]
 CMD ["start", "--config", "config/connector.example.yaml"]

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=4 --max-old-space-size=256
+#!/usr/bin/env -S node --max-semi-space-size=8 --max-old-space-size=256
 // Entry point of the installed CLI: runs the compiled build when present (Docker, npm pack),
 // otherwise the TypeScript sources through Node's type stripping (Node >= 22.18). The heap
 // flags keep the resident memory bounded (docs/performance.md): V8 otherwise sizes its young

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 
 /** The heap flags of `npm start`, the bin script and the Dockerfile. */
-export const PRODUCTION_HEAP_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=256'];
+export const PRODUCTION_HEAP_FLAGS = ['--max-semi-space-size=8', '--max-old-space-size=256'];
 
 export interface BenchConnectorProcess {
   child: ChildProcess;

@@ -64,7 +64,7 @@ const FORM = FULL
     };
 const HEARTBEAT_S = 5;
 /** The heap flags of `bin/agency-connector.js` and the Dockerfile: the RSS figure is production's. */
-const PRODUCTION_HEAP = '--max-semi-space-size=4 --max-old-space-size=256';
+const PRODUCTION_HEAP = '--max-semi-space-size=8 --max-old-space-size=256';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Fault = 'connector-kill' | 'broker-kill' | 'broker-pause' | 'blackhole';

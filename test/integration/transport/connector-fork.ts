@@ -6,7 +6,7 @@ import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 /** The product's memory flags, as `npm start` passes them. */
-export const PRODUCT_NODE_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=256'];
+export const PRODUCT_NODE_FLAGS = ['--max-semi-space-size=8', '--max-old-space-size=256'];
 
 export interface ForkedConnector {
   pid: number;
