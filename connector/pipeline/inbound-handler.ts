@@ -9,6 +9,7 @@ import type { InboxEntry, ParkedEvent, StoreChanges } from '../../adapters/store
 import type { ConnectorConfig } from '../../config/index.ts';
 import {
   decodeBody,
+  exceedsDepth,
   type AdapterOutput,
   type ErpAdapter,
   type InboundEvent,
@@ -132,7 +133,9 @@ export function createInboundHandler(deps: InboundHandlerDeps) {
     if (outcome.kind !== 'dead-letter') throw err;
     let parsed: unknown;
     try {
-      parsed = d.body.length <= limits.maxBytes ? JSON.parse(d.body.toString('utf8')) : null;
+      // Only a body within both limits is parsed to salvage its id and type (check before parse).
+      const parseable = d.body.length <= limits.maxBytes && !exceedsDepth(d.body, limits.maxDepth);
+      parsed = parseable ? JSON.parse(d.body.toString('utf8')) : null;
     } catch {
       parsed = null;
     }
