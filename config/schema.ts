@@ -386,7 +386,9 @@ export const configSchema = z
           .int()
           .min(1)
           .default(3)
-          .describe('Unsettled reconciles of a money action before MANUAL_REVIEW.'),
+          .describe(
+            'Not used yet: a money action whose outcome stays unsettled goes to MANUAL_REVIEW when `broker.maxAttempts` runs out (docs/decisions.md). Kept so existing files stay valid.',
+          ),
         invoiceLeaseMs: z
           .number()
           .int()
