@@ -7,6 +7,9 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          // Projects run one after another (unit, integration, chaos): the fault suites measure
+          // detection and recovery times, which CPU contention from another project distorts.
+          sequence: { groupOrder: 0 },
           environment: 'node',
           testTimeout: 20_000,
         },
@@ -15,6 +18,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          sequence: { groupOrder: 1 },
           environment: 'node',
           fileParallelism: false,
           testTimeout: 60_000,
@@ -25,6 +29,7 @@ export default defineConfig({
         test: {
           name: 'chaos',
           include: ['test/chaos/**/*.test.ts'],
+          sequence: { groupOrder: 2 },
           environment: 'node',
           fileParallelism: false,
           testTimeout: 480_000,
