@@ -5,8 +5,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 
+import { PRODUCTION_NODE_FLAGS } from '../../test/helpers/connector-process.ts';
+
 /** The heap flags of `npm start`, the bin script and the Dockerfile. */
-export const PRODUCTION_HEAP_FLAGS = ['--max-semi-space-size=8', '--max-old-space-size=256'];
+export const PRODUCTION_HEAP_FLAGS = PRODUCTION_NODE_FLAGS;
 
 export interface BenchConnectorProcess {
   child: ChildProcess;

@@ -323,10 +323,12 @@ export function createInboundHandler(deps: InboundHandlerDeps) {
     source: string,
     invoiceNumber: string,
     released: ReadonlySet<string>,
+    knownCreated = false,
   ): Promise<void> {
     try {
-      const invoice = await store.getInvoice(source, invoiceNumber);
-      if (invoice?.status !== 'CREATED') return;
+      // The create path has just committed the invoice as CREATED: no need to read it back.
+      if (!knownCreated && (await store.getInvoice(source, invoiceNumber))?.status !== 'CREATED')
+        return;
       const head = (await store.parkedFor(source, invoiceNumber))[0];
       if (!head || released.has(head.messageId) || head.reason.startsWith(RETRYING)) return;
       const row = releaseRow(head, deps.inboundQueue(source), deps.now());
@@ -397,7 +399,7 @@ export function createInboundHandler(deps: InboundHandlerDeps) {
     );
     if (ctx.event.type === 'invoice.created' && result.invoice?.status === 'CREATED') {
       const released = new Set(release.map((r) => String(r.headers['x-message-id'])));
-      await releaseIfStranded(ctx.source, ctx.invoiceNumber, released);
+      await releaseIfStranded(ctx.source, ctx.invoiceNumber, released, true);
     }
   }
 

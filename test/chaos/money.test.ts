@@ -28,6 +28,7 @@ import {
 } from '../helpers/broker-control.ts';
 import { canaryBuyer, createCanaries, findCanaries, formatHits } from '../helpers/canary.ts';
 import {
+  PRODUCTION_NODE_FLAGS,
   startConnectorProcess,
   writeConfigFile,
   type ConnectorProcess,
@@ -64,7 +65,7 @@ const FORM = FULL
     };
 const HEARTBEAT_S = 5;
 /** The heap flags of `bin/agency-connector.js` and the Dockerfile: the RSS figure is production's. */
-const PRODUCTION_HEAP = '--max-semi-space-size=8 --max-old-space-size=256';
+const PRODUCTION_HEAP = PRODUCTION_NODE_FLAGS.join(' ');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Fault = 'connector-kill' | 'broker-kill' | 'broker-pause' | 'blackhole';

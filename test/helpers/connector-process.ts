@@ -3,10 +3,23 @@
  * SIGKILL and start it again. Waits for the "connector started" log line.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+
+/**
+ * The Node flags production runs the connector with, read from the installed command's shebang
+ * (`bin/agency-connector.js`; `npm start` and the Dockerfile repeat them), so tests and
+ * benchmarks measure memory under the same heap limits without a copy of their own.
+ */
+export const PRODUCTION_NODE_FLAGS: readonly string[] = (
+  readFileSync(new URL('../../bin/agency-connector.js', import.meta.url), 'utf8').split('\n')[0] ??
+  ''
+)
+  .replace(/^#!\/usr\/bin\/env -S node/u, '')
+  .split(/\s+/u)
+  .filter((flag) => flag.startsWith('--'));
 
 export interface ConnectorProcess {
   child: ChildProcess;

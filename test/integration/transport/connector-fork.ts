@@ -5,8 +5,10 @@
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
+import { PRODUCTION_NODE_FLAGS } from '../../helpers/connector-process.ts';
+
 /** The product's memory flags, as `npm start` passes them. */
-export const PRODUCT_NODE_FLAGS = ['--max-semi-space-size=8', '--max-old-space-size=256'];
+export const PRODUCT_NODE_FLAGS = PRODUCTION_NODE_FLAGS;
 
 export interface ForkedConnector {
   pid: number;
@@ -20,7 +22,7 @@ export interface ForkedConnector {
 
 export async function forkConnector(): Promise<ForkedConnector> {
   const child = fork(new URL('./connector-child.ts', import.meta.url).pathname, [], {
-    execArgv: PRODUCT_NODE_FLAGS,
+    execArgv: [...PRODUCT_NODE_FLAGS],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const events: ForkedConnector['events'] = [];
