@@ -212,6 +212,6 @@ printResult({
   figures: Object.fromEntries(Object.entries(figures).filter(([, v]) => v !== undefined)),
   targets,
   notes: [
-    `Backlog of ${n} invoice.created published before the connector started; connector as a child process (prefetch ${prefetch}, limiter effectively off, fresh SQLite file, synchronous=FULL); RSS from /proc/<pid>/status every ${sampleMs} ms; drain = results on the output exchange.`,
+    `Backlog of ${n} invoice.created published before the connector started; connector as a child process (prefetch ${prefetch}, limiter effectively off, fresh SQLite file, durable commits (WAL synced before each write resolves)); RSS from /proc/<pid>/status every ${sampleMs} ms; drain = results on the output exchange.`,
   ],
 });

@@ -231,7 +231,7 @@ printResult({
   targets: {},
   notes: [
     `Open-loop publisher (confirm channel, persistent) at half the maximum rate (${maxRateSource}); latency from each publish to its invoice.accepted (matched by causationid) on the agency exchange, both timed in the benchmark process; the first ${warmup} events are a warm-up and not counted.`,
-    `Connector as a child process (node ${PRODUCTION_HEAP_FLAGS.join(' ')} connector/cli.ts start), prefetch ${prefetch}, limiter ${maxConcurrent} concurrent at 100000 req/s (effectively off), fresh SQLite file (synchronous=FULL); simulator as a child process.`,
+    `Connector as a child process (node ${PRODUCTION_HEAP_FLAGS.join(' ')} connector/cli.ts start), prefetch ${prefetch}, limiter ${maxConcurrent} concurrent at 100000 req/s (effectively off), fresh SQLite file (durable commits (WAL synced before each write resolves)); simulator as a child process.`,
     'No issue sets a latency target: issue 7 asks for p50/p99 at half the maximum rate, without a figure.',
   ],
 });

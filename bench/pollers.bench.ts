@@ -2,7 +2,7 @@
  * Poller benchmark (issue 5): a settlement poll of 5,000 settlements holding 50,000 allocations,
  * and a case poll over 100,000 open cases with a 10,000-call budget. The agency is an in-memory
  * fake (answers at once), so the figures are the connector's own cost: mapping, store commits
- * (SQLite file, synchronous=FULL), outbox rows. Prints time and memory, then the RESULT line.
+ * (SQLite file, durable commits (WAL synced before each write resolves)), outbox rows. Prints time and memory, then the RESULT line.
  *
  *   node --expose-gc bench/pollers.bench.ts [--settlements 5000] [--per 10] [--cases 100000] [--budget 10000]
  */
@@ -252,7 +252,9 @@ try {
         met: caseRun.calls <= BUDGET,
       },
     },
-    notes: ['agency faked in memory; SQLite file store with synchronous=FULL'],
+    notes: [
+      'agency faked in memory; SQLite file store with durable commits (WAL synced before each write resolves)',
+    ],
   });
 } finally {
   clearInterval(sampler);

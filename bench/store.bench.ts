@@ -1,5 +1,5 @@
 /**
- * Store micro-benchmark (SQLite, synchronous=FULL, WAL, on a temp file):
+ * Store micro-benchmark (SQLite, durable commits (WAL synced before each write resolves), WAL, on a temp file):
  * - commits per second of a typical pipeline commit (inbox entry + invoice + 1 outbox row);
  * - outbox relay throughput: pendingOutbox(batch) + markOutboxSent(ids) until drained.
  * Run: `node bench/store.bench.ts [commits] [outboxRows]`. Figures depend on the disk's fsync.
@@ -126,11 +126,11 @@ async function benchRelay(store: Store, label: string): Promise<void> {
 const dir = mkdtempSync(join(tmpdir(), 'store-bench-'));
 try {
   const file = await createStore(`sqlite:${join(dir, 'bench.db')}`);
-  await benchCommits(file, 'sqlite file, synchronous=FULL');
+  await benchCommits(file, 'sqlite file, durable commits (WAL synced before each write resolves)');
   await file.close();
 
   const relay = await createStore(`sqlite:${join(dir, 'relay.db')}`);
-  await benchRelay(relay, 'sqlite file, synchronous=FULL');
+  await benchRelay(relay, 'sqlite file, durable commits (WAL synced before each write resolves)');
   await relay.close();
 
   const memory = await createStore('sqlite::memory:');

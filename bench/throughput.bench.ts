@@ -1,6 +1,6 @@
 /**
  * End-to-end throughput: invoices per second through the connector (limiter effectively off,
- * the simulator in its own process, a fresh SQLite store with synchronous=FULL), beside a raw
+ * the simulator in its own process, a fresh SQLite store with durable commits (WAL synced before each write resolves)), beside a raw
  * baseline in the same run (amqplib consume from a quorum queue → one fetch POST to the same
  * simulator → confirm publish → ack). Targets: connector ≥ 50% of the baseline and ≥ 800/s.
  *
@@ -211,7 +211,7 @@ printResult({
   targets,
   notes: [
     'Connector as a child process (node connector/cli.ts start), simulator as a child process (node connector/cli.ts simulator, POST bodies recorded: the CLI has no switch to turn that off).',
-    `Connector: prefetch ${prefetch}, limiter ${maxConcurrent} concurrent at 100000 req/s, fresh SQLite file (WAL, synchronous=FULL). Times run from "connector started" to the last result on the output exchange.`,
+    `Connector: prefetch ${prefetch}, limiter ${maxConcurrent} concurrent at 100000 req/s, fresh SQLite file (WAL, synced before each write resolves). Times run from "connector started" to the last result on the output exchange.`,
     'Baseline: amqplib consume (same prefetch) from a quorum queue → fetch POST /invoice → confirm publish → ack; timed from consume to the last result.',
   ],
 });

@@ -1,6 +1,6 @@
 /**
  * The connector config of a benchmark run: production defaults except the namespace (its own
- * exchanges and queue prefix), a fresh SQLite file (synchronous=FULL, the default), the agency
+ * exchanges and queue prefix), a fresh SQLite file (durable commits (WAL synced before each write resolves), the default), the agency
  * simulator's URL, and what the benchmark sets (prefetch, limiter).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
