@@ -181,12 +181,15 @@ export function createConnector(deps: ConnectorDeps) {
     pollers,
     tasks,
     readiness,
-    async checkAgency(): Promise<void> {
+    /** Checks the agency connection for readiness; resolves whether the check passed. */
+    async checkAgency(): Promise<boolean> {
       const result = await agency.checkConnection();
       lastAgencyCheck = result.ok
         ? { ok: true, reason: 'ok' }
         : { ok: false, reason: result.reason };
+      return result.ok;
     },
+    agencyCheckPassed: (): boolean => lastAgencyCheck.ok,
     async start(): Promise<void> {
       unsubscribe = agency.onBackpressure((e) => {
         void setPaused(e.paused, e.reason);

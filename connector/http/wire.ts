@@ -62,7 +62,8 @@ export interface WireHttpOptions {
   agency: { limiterState(): LimiterSnapshot };
   connector: {
     readiness(): Promise<ReadinessReport>;
-    checkAgency(): Promise<void>;
+    checkAgency(): Promise<boolean>;
+    agencyCheckPassed(): boolean;
     relay: ConnectorHttpOptions['relay'];
     pollers?: SchedulerPollers;
     tasks?: TaskActionsPort;
@@ -130,9 +131,33 @@ export function wireHttp(o: WireHttpOptions): ConnectorHttp & { stop(): void } {
       }
     },
   });
-  const timer = setInterval(() => {
-    o.connector.checkAgency().catch(() => undefined);
-  }, o.agencyCheckMs ?? 60_000);
-  timer.unref();
-  return { ...http, stop: () => clearInterval(timer) };
+  // The agency check behind readiness: every `every` ms while it passes; after a failure (a 429
+  // or a blip at start-up, say) again after 2 s, doubling up to `every`, so readiness recovers
+  // within seconds of the agency instead of a whole interval later.
+  const every = o.agencyCheckMs ?? 60_000;
+  const firstRetryMs = Math.min(every, 2_000);
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const schedule = (delayMs: number, retryMs: number): void => {
+    timer = setTimeout(() => {
+      void o.connector
+        .checkAgency()
+        .catch(() => false)
+        .then((ok) => {
+          if (stopped) return;
+          if (ok) schedule(every, firstRetryMs);
+          else schedule(retryMs, Math.min(every, retryMs * 2));
+        });
+    }, delayMs);
+    timer.unref();
+  };
+  if (o.connector.agencyCheckPassed()) schedule(every, firstRetryMs);
+  else schedule(firstRetryMs, Math.min(every, firstRetryMs * 2));
+  return {
+    ...http,
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
 }
