@@ -11,6 +11,7 @@ import {
   readMappingDocument,
   type MappingDocument,
 } from './document.ts';
+import { compileFast, type FastExpression } from './fast-eval.ts';
 import { MONEY_FUNCTIONS } from './money.ts';
 import { TEXT_FUNCTIONS } from './text.ts';
 
@@ -55,8 +56,18 @@ export interface CompiledMapping {
   file: string;
   description: string;
   output: MappingDocument['output'];
+  /**
+   * Why the expression runs on JSONata alone, or null when the synchronous fast path
+   * (`fast-eval.ts`) takes it (falling back to JSONata for any input it declines).
+   */
+  slowPathReason: string | null;
   /** Evaluates the expression; the result is plain JSON (undefined when the expression gives nothing). */
   evaluate(input: unknown): Promise<unknown>;
+}
+
+export interface CompileOptions {
+  /** Use the fast path where the expression allows it (default true; false = JSONata only). */
+  fastPath?: boolean;
 }
 
 interface JsonataError {
@@ -80,7 +91,11 @@ function toJson(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value)) as unknown;
 }
 
-export function compileMappingDocument(text: string, file: string): CompiledMapping {
+export function compileMappingDocument(
+  text: string,
+  file: string,
+  options: CompileOptions = {},
+): CompiledMapping {
   let doc: MappingDocument;
   try {
     doc = readMappingDocument(text);
@@ -114,13 +129,28 @@ export function compileMappingDocument(text: string, file: string): CompiledMapp
   for (const [name, fn] of Object.entries(MAPPING_FUNCTIONS)) {
     expression.registerFunction(name, fn);
   }
+  let fast: FastExpression | null = null;
+  let slowPathReason: string | null = 'fast path turned off';
+  if (options.fastPath !== false) {
+    const compiled = compileFast(expression.ast(), MAPPING_FUNCTIONS);
+    if (compiled.ok) fast = compiled.expression;
+    slowPathReason = compiled.ok ? null : compiled.reason;
+  }
 
   return {
     name: baseName(file),
     file,
     description: doc.description,
     output: doc.output,
+    slowPathReason,
     async evaluate(input: unknown): Promise<unknown> {
+      if (fast !== null) {
+        try {
+          return toJson(fast.evaluate(input));
+        } catch {
+          // declined (or anything unexpected): JSONata gives the result or the error
+        }
+      }
       try {
         return toJson(await expression.evaluate(input));
       } catch (err) {
