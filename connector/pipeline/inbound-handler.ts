@@ -506,11 +506,6 @@ export function createInboundHandler(deps: InboundHandlerDeps) {
       return;
     }
     const { envelope, event } = output;
-    const log = logger.child({
-      messageId: envelope.id,
-      type: event.type,
-      invoiceNumber: invoiceNumberOf(event),
-    });
     try {
       await lock.run(
         `${source}:${invoiceNumberOf(event)}`,
@@ -536,7 +531,11 @@ export function createInboundHandler(deps: InboundHandlerDeps) {
         d.ack();
         return;
       }
-      log.error({ err }, 'pipeline step failed; message requeued');
+      // the context goes in the line itself: a child logger per message costs a redaction pass
+      logger.error(
+        { err, messageId: envelope.id, type: event.type, invoiceNumber: invoiceNumberOf(event) },
+        'pipeline step failed; message requeued',
+      );
       d.nack({ requeue: true });
     }
   };

@@ -13,6 +13,7 @@ import {
 } from './document.ts';
 import { compileFast, type FastExpression } from './fast-eval.ts';
 import { MONEY_FUNCTIONS } from './money.ts';
+import { plainJson } from './plain-json.ts';
 import { TEXT_FUNCTIONS } from './text.ts';
 
 /** Every function a mapping expression can call besides JSONata's own. */
@@ -85,12 +86,6 @@ function baseName(file: string): string {
   return last.replace(/\.ya?ml$/i, '');
 }
 
-/** Plain JSON out of a JSONata result (no sequences, no null prototypes, no undefined members). */
-function toJson(value: unknown): unknown {
-  if (value === undefined) return undefined;
-  return JSON.parse(JSON.stringify(value)) as unknown;
-}
-
 export function compileMappingDocument(
   text: string,
   file: string,
@@ -146,13 +141,13 @@ export function compileMappingDocument(
     async evaluate(input: unknown): Promise<unknown> {
       if (fast !== null) {
         try {
-          return toJson(fast.evaluate(input));
+          return plainJson(fast.evaluate(input));
         } catch {
           // declined (or anything unexpected): JSONata gives the result or the error
         }
       }
       try {
-        return toJson(await expression.evaluate(input));
+        return plainJson(await expression.evaluate(input));
       } catch (err) {
         const e = err as JsonataError;
         const line = lineOf(e);

@@ -474,7 +474,7 @@ function compilePath(node: AstNode, ctx: CompileContext): Compiled {
   const absolute = steps[0]?.type === 'variable';
   const firstIsArray = steps[0]?.consarray === true;
   const last = steps.length - 1;
-  return (input, frame) => {
+  const general: Compiled = (input, frame) => {
     let inputs: Value[] = Array.isArray(input) && !absolute ? input : sequenceOf(input);
     let results: Value[] | undefined;
     for (let i = 0; i <= last; i++) {
@@ -490,6 +490,28 @@ function compilePath(node: AstNode, ctx: CompileContext): Compiled {
       inputs = results;
     }
     return results;
+  };
+  const first = steps[0] as AstNode;
+  const simple =
+    !firstIsArray &&
+    (first.type === 'name' || first.type === 'variable') &&
+    steps.slice(1).every((s) => s.type === 'name');
+  if (!simple) return general;
+  // `$inv.buyer.name`, `event.data`: while every value on the way is one object (no arrays), the
+  // path is plain property access; an array anywhere takes the general sequence walk.
+  const keys = steps.slice(1).map((s) => String(s.value));
+  const head = fns[0] as Compiled;
+  return (input, frame) => {
+    if (Array.isArray(input)) return general(input, frame);
+    let value = head(input, frame);
+    for (const key of keys) {
+      if (value === undefined) return undefined;
+      if (Array.isArray(value)) return general(input, frame);
+      if (value === null || typeof value !== 'object') return undefined;
+      declineFunctionLike(value);
+      value = Object.hasOwn(value, key) ? (value as Record<string, Value>)[key] : undefined;
+    }
+    return Array.isArray(value) ? general(input, frame) : value;
   };
 }
 
