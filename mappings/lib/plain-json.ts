@@ -6,7 +6,8 @@
  * takes the JSON round trip itself, so the answer is always the round trip's.
  */
 
-const UNUSUAL = Symbol('unusual');
+/** Thrown (this one instance) when a value needs the real round trip. */
+const UNUSUAL = new Error('needs the JSON round trip');
 
 function copy(value: unknown): unknown {
   switch (typeof value) {
