@@ -387,7 +387,7 @@ export const configSchema = z
           .min(1)
           .default(3)
           .describe(
-            'Not used yet: a money action whose outcome stays unsettled goes to MANUAL_REVIEW when `broker.maxAttempts` runs out (docs/decisions.md). Kept so existing files stay valid.',
+            "Reconcile rounds that may end unsettled (the action is not in the case's events, and its `reconcileSettleMs` has not passed) before the event goes to `MANUAL_REVIEW` (dead letter `manual_review`). The rounds are counted in the `x-connector-reconcile-rounds` header of the retried copies. An unknown outcome whose `broker.maxAttempts` run out first goes to manual review too.",
           ),
         invoiceLeaseMs: z
           .number()

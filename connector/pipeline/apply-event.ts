@@ -52,6 +52,7 @@ export const PARKED_INVOICE_UNKNOWN = 'invoice not yet accepted by the agency';
 export class ReconcilePendingError extends Error {
   override readonly name = 'AgencyError';
   readonly kind = 'ambiguous';
+  readonly reconcilePending = true;
   readonly status = null;
   readonly retryAfterMs: number;
   readonly agencyMessage = null;

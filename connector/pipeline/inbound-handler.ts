@@ -28,7 +28,7 @@ import {
 } from './apply-event.ts';
 import { createInvoiceLock, InvoiceBusyError } from './invoice-lock.ts';
 import type { MappingPort } from './mapping-port.ts';
-import { decideOutcome, type Outcome } from './outcome.ts';
+import { decideOutcome, isReconcilePending, type Outcome } from './outcome.ts';
 import type { OutboxRelay } from './outbox-relay.ts';
 import { nextRelease, parkRow, releaseRow, RETRYING } from './parking.ts';
 import type { AgencyPort, InboundDelivery } from './ports.ts';
@@ -66,6 +66,14 @@ function headerString(headers: Record<string, unknown>, name: string): string | 
 /** The routing key the ERP used (a delay-queue or park release keeps it in a header). */
 function originalRoutingKey(d: InboundDelivery): string {
   return headerString(d.headers, 'x-original-routing-key') ?? d.routingKey;
+}
+
+/** Reconcile rounds that could not settle an earlier attempt, carried on the retried copies. */
+export const RECONCILE_HEADER = 'x-connector-reconcile-rounds';
+
+export function reconcileRoundsOf(headers: Record<string, unknown>): number {
+  const n = Number(headers[RECONCILE_HEADER] ?? 0);
+  return Number.isInteger(n) && n >= 0 ? n : 0;
 }
 
 export function attemptOf(headers: Record<string, unknown>): number {
@@ -251,12 +259,17 @@ export function createInboundHandler(deps: InboundHandlerDeps) {
             }),
           ];
       await store.commit({ inbox: [entry], parkedAdd });
-      await deps.retries.publish(ctx.source, d, routingKey, attempt + 1, outcome.delayMs);
+      const rounds: Record<string, number> = outcome.reconcile
+        ? { [RECONCILE_HEADER]: reconcileRoundsOf(d.headers) + 1 }
+        : {};
+      await deps.retries.publish(ctx.source, d, routingKey, attempt + 1, outcome.delayMs, rounds);
       deps.onOutcome?.({ source: ctx.source, type: ctx.event.type, outcome: 'retried' });
       d.ack();
       return;
     }
-    const manual = ctx.entry.state === 'UNKNOWN' && ctx.mapped?.request === 'createActions';
+    const manual =
+      outcome.reason === 'reconcile_exhausted' ||
+      (ctx.entry.state === 'UNKNOWN' && ctx.mapped?.request === 'createActions');
     const letter = deadLetter({
       source: ctx.source,
       messageId: ctx.envelope.id,
@@ -468,6 +481,8 @@ export function createInboundHandler(deps: InboundHandlerDeps) {
         attempt,
         maxAttempts: config.broker.maxAttempts,
         retryDelaysMs: config.broker.retryDelaysMs,
+        reconcileRound: isReconcilePending(err) ? reconcileRoundsOf(d.headers) + 1 : 0,
+        maxReconcileAttempts: config.pipeline.maxReconcileAttempts,
       });
       if (outcome.kind !== 'requeue') logger.debug({ err, outcome: outcome.kind }, 'event failed');
       else logger.error({ err }, 'event failed unexpectedly');

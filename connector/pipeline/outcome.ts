@@ -5,6 +5,8 @@
  *   InvalidMessageError, MappingError, agency 400/404/409/4xx ........ dead-letter (+ *.rejected)
  *   agency not sent / refused (429, 503 + Retry-After) / circuit open . retry via a delay queue
  *   agency ambiguous (timeout after send, reset, 500/502/504) ......... retry, item marked UNKNOWN
+ *   reconcile could not settle an earlier attempt, maxReconcileAttempts
+ *   rounds in a row ................................................... dead-letter (reconcile_exhausted)
  *   agency 401/403 (credentials) ...................................... retry (and alert)
  *   call cancelled by shutdown (may have been sent) .................... requeue, item stays IN_FLIGHT
  *   transient failures past maxAttempts ............................... dead-letter (retries_exhausted)
@@ -14,7 +16,15 @@ import { InvalidMessageError, MappingError, TransportError } from '../errors.ts'
 
 export type Outcome =
   | { kind: 'dead-letter'; reason: string; detail: string; errorClass: string }
-  | { kind: 'retry'; delayMs: number; unknown: boolean; reason: string; errorClass: string }
+  | {
+      kind: 'retry';
+      delayMs: number;
+      unknown: boolean;
+      /** This failure was a reconcile round that could not settle an earlier attempt. */
+      reconcile: boolean;
+      reason: string;
+      errorClass: string;
+    }
   | { kind: 'requeue'; reason: string; errorClass: string };
 
 export interface OutcomeContext {
@@ -22,6 +32,10 @@ export interface OutcomeContext {
   attempt: number;
   maxAttempts: number;
   retryDelaysMs: readonly number[];
+  /** Reconcile rounds of this event that could not settle, this one included (0 or absent: none). */
+  reconcileRound?: number;
+  /** Rounds after which an unsettled earlier attempt goes to manual review (`pipeline.maxReconcileAttempts`). */
+  maxReconcileAttempts?: number;
 }
 
 interface AgencyErrorLike {
@@ -32,6 +46,11 @@ interface AgencyErrorLike {
   agencyMessage: string | null;
   fieldErrors?: { field: string; message: string }[];
   message: string;
+}
+
+/** An error raised when reconciling found the earlier attempt neither applied nor settled yet. */
+export function isReconcilePending(err: unknown): boolean {
+  return isAgencyError(err) && (err as { reconcilePending?: unknown }).reconcilePending === true;
 }
 
 export function isAgencyError(err: unknown): err is AgencyErrorLike {
@@ -75,6 +94,16 @@ export function decideOutcome(err: unknown, ctx: OutcomeContext): Outcome {
     };
   }
   if (isAgencyError(err)) {
+    const reconcile = isReconcilePending(err);
+    const round = ctx.reconcileRound ?? 0;
+    if (reconcile && ctx.maxReconcileAttempts !== undefined && round >= ctx.maxReconcileAttempts) {
+      return {
+        kind: 'dead-letter',
+        reason: 'reconcile_exhausted',
+        detail: `${round} reconcile rounds could not settle the earlier attempt: ${err.message}`,
+        errorClass: err.name,
+      };
+    }
     const transient = (unknown: boolean): Outcome => {
       if (ctx.attempt >= ctx.maxAttempts) {
         return {
@@ -89,6 +118,7 @@ export function decideOutcome(err: unknown, ctx: OutcomeContext): Outcome {
         kind: 'retry',
         delayMs: Math.max(base, err.retryAfterMs ?? 0),
         unknown,
+        reconcile,
         reason: err.kind,
         errorClass: err.name,
       };

@@ -12,6 +12,8 @@ export interface RetryPublisher {
     originalRoutingKey: string,
     nextAttempt: number,
     delayMs: number,
+    /** Headers to set on the retried copy besides the attempt and routing key. */
+    extraHeaders?: Readonly<Record<string, number>>,
   ): Promise<void>;
 }
 
@@ -36,13 +38,14 @@ export function createRetryPublisher(options: {
   inboundQueue(source: string): string;
 }): RetryPublisher {
   return {
-    async publish(source, delivery, originalRoutingKey, nextAttempt, delayMs) {
+    async publish(source, delivery, originalRoutingKey, nextAttempt, delayMs, extraHeaders = {}) {
       const headers: Record<string, string | number> = {};
       for (const [k, v] of Object.entries(delivery.headers)) {
         if (k.startsWith('x-death') || k === 'x-delivery-count' || k.startsWith('x-first-death'))
           continue;
         if (typeof v === 'string' || typeof v === 'number') headers[k] = v;
       }
+      Object.assign(headers, extraHeaders);
       headers['x-connector-attempt'] = nextAttempt;
       headers['x-original-routing-key'] = originalRoutingKey;
       const messageId =

@@ -119,13 +119,14 @@ export async function createHarness(options: HarnessOptions = {}) {
     adapters: { generic: createGenericAdapter(), atomia: createAtomiaAdapter() },
     relay,
     retries: {
-      publish(_source, d, originalRoutingKey, nextAttempt) {
+      publish(_source, d, originalRoutingKey, nextAttempt, _delayMs, extraHeaders = {}) {
         delayed.push({
           body: d.body,
           routingKey: originalRoutingKey,
           messageId: d.messageId,
           headers: {
             ...d.headers,
+            ...extraHeaders,
             'x-connector-attempt': nextAttempt,
             'x-original-routing-key': originalRoutingKey,
           },

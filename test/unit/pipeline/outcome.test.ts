@@ -73,6 +73,26 @@ describe('decideOutcome', () => {
     expect(outcome).toMatchObject({ kind: 'dead-letter', reason: 'retries_exhausted' });
   });
 
+  it('sends an unsettled reconcile to manual review after maxReconcileAttempts rounds', () => {
+    const pending = Object.assign(new FakeAgencyError('ambiguous', null, 2000), {
+      reconcilePending: true,
+    });
+    const limits = { ...ctx, maxReconcileAttempts: 3 };
+    expect(decideOutcome(pending, { ...limits, reconcileRound: 2 })).toMatchObject({
+      kind: 'retry',
+      unknown: true,
+      reconcile: true,
+    });
+    expect(decideOutcome(pending, { ...limits, reconcileRound: 3 })).toMatchObject({
+      kind: 'dead-letter',
+      reason: 'reconcile_exhausted',
+    });
+    // an ordinary ambiguous answer is no reconcile round, whatever the header says
+    expect(
+      decideOutcome(new FakeAgencyError('ambiguous', 502), { ...limits, reconcileRound: 0 }),
+    ).toMatchObject({ kind: 'retry', reconcile: false });
+  });
+
   it('picks the delay of the attempt, repeating the last', () => {
     expect([1, 2, 3, 4, 9].map((a) => retryDelayMs(a, [1, 2, 3]))).toEqual([1, 2, 3, 3, 3]);
   });

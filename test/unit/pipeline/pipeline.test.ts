@@ -178,6 +178,36 @@ describe('pipeline: exactly once', () => {
     expect(h.results().at(-1)).toMatchObject({ type: 'action.accepted', causationid: pay.id });
   });
 
+  it('an action whose earlier attempt stays unsettled goes to manual review after maxReconcileAttempts rounds, not maxAttempts', async () => {
+    h = await createHarness({
+      config: {
+        broker: { retryDelaysMs: [100, 200], maxAttempts: 10 },
+        // the earlier attempt stays inside its settle time: every reconcile round is unsettled
+        pipeline: { reconcileSettleMs: 3_600_000, parkMaxHours: 1, maxReconcileAttempts: 2 },
+      },
+    });
+    await h.deliver(created('310005'));
+    // the action call fails ambiguously (500) after the case lookup succeeded
+    h.sim.setFaults({ error500Rate: 1, endpoints: ['POST /invoice/action'] });
+    const pay = envelope('acme', 'invoice.payment_received', {
+      invoiceNumber: '310005',
+      amount: '10.00',
+      currency: 'EUR',
+      paymentDate: '2026-11-25',
+      reference: 'R-2',
+    });
+    await h.deliver(pay);
+    expect((await h.store.getInbox('acme', pay.id))?.state).toBe('UNKNOWN');
+    h.sim.setFaults({ error500Rate: 0, endpoints: [] });
+    await h.drain();
+    expect((await h.store.getInbox('acme', pay.id))?.state).toBe('MANUAL_REVIEW');
+    const letters = await h.store.listDeadLetters({});
+    expect(letters[0]).toMatchObject({ reason: 'manual_review', messageId: pay.id });
+    // first delivery + 2 reconcile rounds; never re-sent, so no payment at the agency
+    expect(letters[0]?.attempts).toBe(3);
+    expect(h.sim.state().actions.filter((a) => a.code === 'DIRECTPAYMENT')).toHaveLength(0);
+  });
+
   it('a create whose answer was lost is created once (409 counts as done)', async () => {
     h = await createHarness();
     h.sim.setFaults({ commitThenDropRate: 1 });
