@@ -5,12 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { serve } from '@hono/node-server';
-import { createAgencyClient } from '../adapters/agency/index.ts';
 import { createAtomiaAdapter } from '../adapters/erp/atomia/index.ts';
 import { createGenericAdapter } from '../adapters/erp/generic/index.ts';
-import { buildTopology, createBroker } from '../adapters/rabbitmq/index.ts';
 import { createStore } from '../adapters/store/index.ts';
 import type { ConnectorConfig } from '../config/index.ts';
+import { agencyClientFromConfig, brokerFromConfig } from './adapters-from-config.ts';
 import { createBrokerPort } from './broker-port.ts';
 import { wireHttp } from './http/wire.ts';
 import type { Logger } from './logger.ts';
@@ -39,40 +38,17 @@ export async function composeConnector(
   logger: Logger,
   options: ComposeOptions = {},
 ): Promise<RunningConnector> {
-  const { baseUrl, apiKey } = config.agency;
-  if (!baseUrl || !apiKey) throw new Error('agency.baseUrl and agency.apiKey are required');
+  // checked before the store opens (agencyClientFromConfig checks it too)
+  if (!config.agency.baseUrl || !config.agency.apiKey) {
+    throw new Error('agency.baseUrl and agency.apiKey are required');
+  }
   const mapper = await createMappingPort(options.mappingsDir ?? 'mappings', {
     validators: agencyRequestValidators,
   });
   const store = await createStore(config.store.url, { logger: logger.child({ module: 'store' }) });
   const metrics = createConnectorMetrics();
-  const agency = createAgencyClient({
-    baseUrl,
-    apiKey,
-    rateLimit: config.agency.rateLimit,
-    retry: config.agency.retry,
-    timeoutMs: config.agency.timeoutMs,
-    circuit: config.agency.circuit,
-    logger: logger.child({ module: 'agency' }),
-    onRequest: metrics.onAgencyRequest,
-  });
-  const broker = createBroker({
-    url: config.broker.url,
-    heartbeatSeconds: config.broker.heartbeatSeconds,
-    publishTimeoutMs: config.broker.publishTimeoutMs,
-    maxUnconfirmed: config.broker.maxInFlightPublishes,
-    connectionName: 'agency-connector',
-    log: logger.child({ module: 'broker' }),
-    topology: buildTopology({
-      prefix: config.broker.queuePrefix,
-      erpExchange: config.broker.inboundExchange,
-      agencyExchange: config.broker.outboundExchange,
-      sources: Object.keys(config.sources),
-      retryDelaysMs: config.broker.retryDelaysMs,
-      deliveryLimit: config.broker.deliveryLimit,
-      inboundMaxLength: config.broker.maxQueueLength,
-    }),
-  });
+  const agency = agencyClientFromConfig(config, logger, metrics.onAgencyRequest);
+  const broker = brokerFromConfig(config, logger, 'agency-connector');
   broker.start();
   const connector = createConnector({
     config,

@@ -5,8 +5,7 @@
  * and delete everything afterwards.
  */
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
-import { assertTopology, buildTopology, type TopologySpec } from '../../adapters/rabbitmq/index.ts';
-import type { ConnectorConfig } from '../../config/index.ts';
+import { assertTopology, type TopologySpec } from '../../adapters/rabbitmq/index.ts';
 
 export interface BenchBroker {
   model: ChannelModel;
@@ -30,17 +29,7 @@ export async function openBroker(url: string): Promise<BenchBroker> {
 }
 
 /** The topology the connector declares for this config (same arguments, so no 406 later). */
-export function connectorTopology(config: ConnectorConfig): TopologySpec {
-  return buildTopology({
-    prefix: config.broker.queuePrefix,
-    erpExchange: config.broker.inboundExchange,
-    agencyExchange: config.broker.outboundExchange,
-    sources: Object.keys(config.sources),
-    retryDelaysMs: config.broker.retryDelaysMs,
-    deliveryLimit: config.broker.deliveryLimit,
-    inboundMaxLength: config.broker.maxQueueLength,
-  });
-}
+export { connectorTopology } from '../../connector/adapters-from-config.ts';
 
 export async function declare(broker: BenchBroker, spec: TopologySpec): Promise<void> {
   await assertTopology(broker.model, spec);

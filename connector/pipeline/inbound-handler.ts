@@ -28,7 +28,7 @@ import {
 } from './apply-event.ts';
 import { createInvoiceLock, InvoiceBusyError } from './invoice-lock.ts';
 import type { MappingPort } from './mapping-port.ts';
-import { decideOutcome, isReconcilePending, type Outcome } from './outcome.ts';
+import { decideOutcome, type Outcome } from './outcome.ts';
 import type { OutboxRelay } from './outbox-relay.ts';
 import { nextRelease, parkRow, releaseRow, RETRYING } from './parking.ts';
 import type { AgencyPort, InboundDelivery } from './ports.ts';
@@ -481,7 +481,7 @@ export function createInboundHandler(deps: InboundHandlerDeps) {
         attempt,
         maxAttempts: config.broker.maxAttempts,
         retryDelaysMs: config.broker.retryDelaysMs,
-        reconcileRound: isReconcilePending(err) ? reconcileRoundsOf(d.headers) + 1 : 0,
+        reconcileRound: reconcileRoundsOf(d.headers) + 1,
         maxReconcileAttempts: config.pipeline.maxReconcileAttempts,
       });
       if (outcome.kind !== 'requeue') logger.debug({ err, outcome: outcome.kind }, 'event failed');

@@ -32,7 +32,7 @@ export interface OutcomeContext {
   attempt: number;
   maxAttempts: number;
   retryDelaysMs: readonly number[];
-  /** Reconcile rounds of this event that could not settle, this one included (0 or absent: none). */
+  /** The round this failure would be if it is an unsettled reconcile (used only then). */
   reconcileRound?: number;
   /** Rounds after which an unsettled earlier attempt goes to manual review (`pipeline.maxReconcileAttempts`). */
   maxReconcileAttempts?: number;

@@ -74,3 +74,14 @@ export function parseEvent(content: Buffer): {
 } {
   return JSON.parse(content.toString('utf8')) as never;
 }
+
+/** An `invoice.payment_received` from source acme for invoice `n` (reference `REF-<n>`). */
+export function paymentReceived(n: string, amount = '10.00'): TestEvent {
+  return envelope('acme', 'invoice.payment_received', {
+    invoiceNumber: n,
+    amount,
+    currency: 'EUR',
+    paymentDate: '2026-11-25',
+    reference: `REF-${n}`,
+  });
+}

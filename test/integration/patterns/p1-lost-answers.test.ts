@@ -20,7 +20,7 @@ import {
   writeConfigFile,
   type ConnectorProcess,
 } from '../../helpers/connector-process.ts';
-import { envelope, invoiceData, type TestEvent } from '../../helpers/events.ts';
+import { envelope, invoiceData, paymentReceived, type TestEvent } from '../../helpers/events.ts';
 import {
   checkEffects,
   checkResults,
@@ -59,15 +59,7 @@ function simulatorRates() {
 function workload(): { events: TestEvent[]; invoices: string[]; payments: ExpectedAction[] } {
   const invoices = Array.from({ length: INVOICES }, (_, i) => String(3_000_000 + i));
   const creates = invoices.map((n) => envelope('acme', 'invoice.created', invoiceData(n)));
-  const paymentEvents = invoices.slice(0, PAYMENTS).map((n) =>
-    envelope('acme', 'invoice.payment_received', {
-      invoiceNumber: n,
-      amount: '10.00',
-      currency: 'EUR',
-      paymentDate: '2026-11-25',
-      reference: `REF-${n}`,
-    }),
-  );
+  const paymentEvents = invoices.slice(0, PAYMENTS).map((n) => paymentReceived(n));
   // Each payment follows its invoice by 40 events, so most find their invoice created.
   const events: TestEvent[] = [];
   for (const [i, create] of creates.entries()) {

@@ -13,7 +13,7 @@ import {
   writeConfigFile,
   type ConnectorProcess,
 } from '../../helpers/connector-process.ts';
-import { envelope, invoiceData, type TestEvent } from '../../helpers/events.ts';
+import { envelope, invoiceData, paymentReceived, type TestEvent } from '../../helpers/events.ts';
 import {
   checkEffects,
   checkResults,
@@ -78,15 +78,7 @@ describe('P2: inbox under redelivery (4 instances, one store)', () => {
 
         const invoices = Array.from({ length: INVOICES }, (_, i) => String(6_000_000 + i));
         const creates = invoices.map((n) => envelope('acme', 'invoice.created', invoiceData(n)));
-        const payments = invoices.slice(0, PAYMENTS).map((n) =>
-          envelope('acme', 'invoice.payment_received', {
-            invoiceNumber: n,
-            amount: '25.00',
-            currency: 'EUR',
-            paymentDate: '2026-11-25',
-            reference: `REF-${n}`,
-          }),
-        );
+        const payments = invoices.slice(0, PAYMENTS).map((n) => paymentReceived(n, '25.00'));
         const events = [...creates, ...payments];
         const copies: TestEvent[] = events.flatMap((e) => (random() < 0.1 ? [e, e, e] : [e, e]));
         const arrivals = stampArrivals(results.messages);

@@ -11,7 +11,7 @@ import {
   writeConfigFile,
   type ConnectorProcess,
 } from '../../helpers/connector-process.ts';
-import { envelope, invoiceData, type TestEvent } from '../../helpers/events.ts';
+import { envelope, invoiceData, paymentReceived, type TestEvent } from '../../helpers/events.ts';
 import { checkEffects, checkResults, readStoreFile } from '../../helpers/ledger-check.ts';
 import { seededRandom } from '../../helpers/random.ts';
 import { openTestBed, type TestBed } from '../../helpers/test-bed.ts';
@@ -66,13 +66,7 @@ describe('P3: payment before its invoice (child process, real broker)', () => {
           const invoiceAt = MAX_LEAD_MS + i * SPACING_MS;
           const lead = random() * MAX_LEAD_MS;
           leads.push(lead);
-          const payment = envelope('acme', 'invoice.payment_received', {
-            invoiceNumber: n,
-            amount: '40.00',
-            currency: 'EUR',
-            paymentDate: '2026-11-25',
-            reference: `REF-${n}`,
-          });
+          const payment = paymentReceived(n, '40.00');
           payments.push(payment);
           plan.push({ atMs: invoiceAt - lead, event: payment });
           plan.push({

@@ -19,7 +19,7 @@ import { parseConfig } from '../../../config/index.ts';
 import { composeConnector, type RunningConnector } from '../../../connector/compose.ts';
 import { createLogger } from '../../../connector/logger.ts';
 import { waitUntil, type Namespace, type RawAmqp } from '../../helpers/amqp.ts';
-import { envelope, invoiceData, type TestEvent } from '../../helpers/events.ts';
+import { envelope, invoiceData, paymentReceived, type TestEvent } from '../../helpers/events.ts';
 import { checkEffects, checkResults, sample } from '../../helpers/ledger-check.ts';
 import { seededRandom } from '../../helpers/random.ts';
 import { openTestBed, type TestBed } from '../../helpers/test-bed.ts';
@@ -159,13 +159,7 @@ describe('P5: circuit breaker as backpressure (agency refuses connections)', () 
           if (paymentsLeft.length > 0 && random() < 0.25) {
             const n = paymentsLeft[0]!;
             paymentsLeft = paymentsLeft.slice(1);
-            e = envelope('acme', 'invoice.payment_received', {
-              invoiceNumber: n,
-              amount: '15.00',
-              currency: 'EUR',
-              paymentDate: '2026-11-25',
-              reference: `REF-${n}`,
-            });
+            e = paymentReceived(n, '15.00');
             events.push(e);
             payments.push({ invoiceNumber: n, eventId: e.id });
           } else e = newInvoice();

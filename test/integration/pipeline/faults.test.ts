@@ -15,7 +15,13 @@ import {
   writeConfigFile,
   type ConnectorProcess,
 } from '../../helpers/connector-process.ts';
-import { envelope, invoiceData, parseEvent, type TestEvent } from '../../helpers/events.ts';
+import {
+  envelope,
+  invoiceData,
+  paymentReceived,
+  parseEvent,
+  type TestEvent,
+} from '../../helpers/events.ts';
 import { seededRandom } from '../../helpers/random.ts';
 import { openTestBed, type TestBed } from '../../helpers/test-bed.ts';
 import { testConfigRaw } from '../../helpers/test-config.ts';
@@ -41,15 +47,7 @@ function workload(random: () => number) {
   for (const [i, n] of invoices.entries()) {
     events.push(envelope('acme', 'invoice.created', invoiceData(n)));
     if (i % 3 !== 2) {
-      actions.push(
-        envelope('acme', 'invoice.payment_received', {
-          invoiceNumber: n,
-          amount: '10.00',
-          currency: 'EUR',
-          paymentDate: '2026-11-25',
-          reference: `REF-${n}`,
-        }),
-      );
+      actions.push(paymentReceived(n));
     }
     if (i % 5 === 0)
       actions.push(

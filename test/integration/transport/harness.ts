@@ -9,17 +9,15 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAgencyClient } from '../../../adapters/agency/index.ts';
 import { createAtomiaAdapter } from '../../../adapters/erp/atomia/index.ts';
 import { createGenericAdapter } from '../../../adapters/erp/generic/index.ts';
-import {
-  buildTopology,
-  createBroker,
-  type Broker,
-  type BrokerEvents,
-} from '../../../adapters/rabbitmq/index.ts';
+import { type Broker, type BrokerEvents } from '../../../adapters/rabbitmq/index.ts';
 import { createStore, type Store } from '../../../adapters/store/index.ts';
 import { parseConfig, type ConnectorConfig } from '../../../config/index.ts';
+import {
+  agencyClientFromConfig,
+  brokerFromConfig,
+} from '../../../connector/adapters-from-config.ts';
 import { createBrokerPort } from '../../../connector/broker-port.ts';
 import { wireHttp } from '../../../connector/http/wire.ts';
 import { createLogger } from '../../../connector/logger.ts';
@@ -110,34 +108,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     logger: logger.child({ module: 'store' }),
   });
   const metrics = createConnectorMetrics({ processMetrics: false });
-  const agency = createAgencyClient({
-    baseUrl: config.agency.baseUrl!,
-    apiKey: config.agency.apiKey!,
-    rateLimit: config.agency.rateLimit,
-    retry: config.agency.retry,
-    timeoutMs: config.agency.timeoutMs,
-    circuit: config.agency.circuit,
-    logger: logger.child({ module: 'agency' }),
-    onRequest: metrics.onAgencyRequest,
-  });
+  const agency = agencyClientFromConfig(config, logger, metrics.onAgencyRequest);
   // As compose.ts builds it (no reconnect options: the adapter's defaults are under test).
-  const broker = createBroker({
-    url: config.broker.url,
-    heartbeatSeconds: config.broker.heartbeatSeconds,
-    publishTimeoutMs: config.broker.publishTimeoutMs,
-    maxUnconfirmed: config.broker.maxInFlightPublishes,
-    connectionName: `agency-connector-${options.ns.id}`,
-    log: logger.child({ module: 'broker' }),
-    topology: buildTopology({
-      prefix: config.broker.queuePrefix,
-      erpExchange: config.broker.inboundExchange,
-      agencyExchange: config.broker.outboundExchange,
-      sources: Object.keys(config.sources),
-      retryDelaysMs: config.broker.retryDelaysMs,
-      deliveryLimit: config.broker.deliveryLimit,
-      inboundMaxLength: config.broker.maxQueueLength,
-    }),
-  });
+  const broker = brokerFromConfig(config, logger, `agency-connector-${options.ns.id}`);
   const timeline: TimelineEntry[] = [];
   const events: (keyof BrokerEvents)[] = [
     'connected',

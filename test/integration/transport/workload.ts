@@ -3,7 +3,7 @@
  * has exactly one committed effect at the agency (lost = 0, duplicated = 0) and a result.
  */
 import type { createSimulator } from '../../../adapters/agency/simulator/index.ts';
-import { envelope, invoiceData, type TestEvent } from '../../helpers/events.ts';
+import { envelope, invoiceData, paymentReceived, type TestEvent } from '../../helpers/events.ts';
 
 type Simulator = ReturnType<typeof createSimulator>;
 
@@ -12,15 +12,7 @@ export function createEvents(numbers: string[]): TestEvent[] {
 }
 
 export function paymentEvents(numbers: string[]): TestEvent[] {
-  return numbers.map((n) =>
-    envelope('acme', 'invoice.payment_received', {
-      invoiceNumber: n,
-      amount: '10.00',
-      currency: 'EUR',
-      paymentDate: '2026-11-25',
-      reference: `REF-${n}`,
-    }),
-  );
+  return numbers.map((n) => paymentReceived(n));
 }
 
 export function invoiceNumbers(base: number, count: number): string[] {
